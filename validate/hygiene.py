@@ -1,0 +1,99 @@
+"""File hygiene, checked on the raw bytes and on every text cell.
+
+frictionless, polars and DuckDB all strip a BOM silently and accept cells that begin with '=',
+so these checks never rely on a CSV reader's view of the file.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .findings import Finding, shorten
+
+LIMIT = 20  # findings listed per (table, rule, column); the rest are counted in `more`
+MAX_CELL = 10_000
+FORMULA = r"^[=+\-@\t\r]"
+WHITESPACE = r"^\s|\s$|[\r\n]"
+# UTF-8 read as Latin-1 / Windows-1252: 'Ã©', 'Ã¼', 'â€™', 'Ã‡', 'Ð°' ...
+MOJIBAKE = r"[ÃÂÐÑ][\x{80}-\x{BF}‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|â€"
+
+
+def first_line_of(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def check_bytes(table: str, raw: bytes) -> tuple[list[Finding], bool]:
+    """Checks that need the bytes. Returns the findings and whether the bytes are valid UTF-8."""
+    found: list[Finding] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        found.append(Finding("encoding-bom", "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM", table, 1))
+    utf8 = True
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8 = False
+        found.append(Finding("encoding-utf8", f"invalid UTF-8 byte {raw[exc.start:exc.start + 1]!r} at byte {exc.start}", table,
+                             first_line_of(raw, exc.start), value=repr(raw[max(0, exc.start - 10):exc.start + 10])))
+    cr = raw.find(b"\r")
+    if cr >= 0:
+        n = raw.count(b"\r")
+        found.append(Finding("line-ending", f"carriage return found ({n} in the file); use LF line endings", table,
+                             first_line_of(raw, cr)))
+    if not raw.endswith(b"\n"):
+        found.append(Finding("blank-line", "the file does not end with a newline", table, first_line_of(raw, len(raw))))
+    else:
+        blank = raw.find(b"\n\n")
+        if blank >= 0 or raw.startswith(b"\n"):
+            at = 0 if raw.startswith(b"\n") else blank + 1
+            found.append(Finding("blank-line", "blank line", table, first_line_of(raw, at) + (0 if at == 0 else 1)))
+    return found, utf8
+
+
+def lines_frame(raw: bytes) -> pl.DataFrame:
+    """Every physical line as one string, so that rows can be counted without trusting the CSV reader."""
+    text = raw.decode("utf-8", errors="replace")
+    if text.endswith("\n"):
+        text = text[:-1]
+    return pl.DataFrame({"line": text.split("\n")})
+
+
+def check_row_widths(table: str, lines: pl.DataFrame, width: int) -> list[Finding]:
+    counted = lines.with_row_index("n").with_columns(
+        cells=pl.col("line").str.replace_all(r'"(?:[^"]|"")*"', "").str.count_matches(",") + 1
+    ).filter((pl.col("cells") != width) & (pl.col("line").str.strip_chars() != ""))
+    return cell_findings(table, "row-width", "", counted.select(pl.col("n") + 1, "cells"),
+                         "row has {value} cells, header has " + str(width), line_is_row=False)
+
+
+def cell_findings(table: str, rule: str, column: str, failing: pl.DataFrame, message: str, line_is_row: bool = True) -> list[Finding]:
+    """Turn a frame of (row index, value) into findings, listing at most LIMIT and counting the rest."""
+    if failing.height == 0:
+        return []
+    out = []
+    for idx, value in failing.head(LIMIT).iter_rows():
+        line = idx + 2 if line_is_row else idx
+        out.append(Finding(rule, message.format(value=shorten(value)), table, line, column, shorten(value)))
+    if failing.height > LIMIT:
+        out.append(Finding(rule, f"... and {failing.height - LIMIT} more rows with the same failure", table, None, column, more=failing.height - LIMIT))
+    return out
+
+
+def check_cells(table: str, df: pl.DataFrame, text_columns: list[str]) -> list[Finding]:
+    """Cell-level hygiene on the string frame (row i is CSV line i + 2)."""
+    found: list[Finding] = []
+    indexed = df.with_row_index("__row")
+    for column in df.columns:
+        col = pl.col(column)
+        checks = [
+            ("whitespace", col.str.contains(WHITESPACE), "leading or trailing white space, or a line break, in {value!r}"),
+            ("unicode-nfc", col != col.str.normalize("NFC"), "text is not in Unicode NFC"),
+            ("mojibake", col.str.contains(MOJIBAKE), "looks like UTF-8 decoded as Latin-1 (mojibake): {value}"),
+            ("cell-too-long", col.str.len_chars() > MAX_CELL, f"cell longer than {MAX_CELL:,} characters"),
+        ]
+        if column in text_columns:
+            checks.append(("formula-cell", col.str.contains(FORMULA), "cell begins with a character spreadsheets run as a formula: {value}"))
+        masks = indexed.select([pl.col("__row")] + [m.fill_null(False).alias(r) for r, m, _ in checks])
+        for rule, _, message in checks:
+            failing = masks.filter(pl.col(rule)).select("__row").join(indexed.select("__row", column), on="__row", how="left")
+            found += cell_findings(table, rule, column, failing, message)
+    return found

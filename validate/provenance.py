@@ -1,0 +1,161 @@
+"""Consistency with the cited sources: archived files, hashes, verbatim quotes, key facts, dates.
+
+No source is fetched: only the archived copies under sources/ are read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import polars as pl
+
+from .findings import Finding
+from .hygiene import cell_findings
+from .integrity import CITATIONS, SOURCES, cited_tables
+from .package import safe_path
+
+TYPOGRAPHIC = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "}
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
+NUMBER_WORDS |= {w: str(i) for i, w in enumerate(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"], 1)}
+NUMBER_WORDS |= {w: str(i) for i, w in enumerate(
+    ["ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"], 2) if len(w) > 1}
+
+
+def fold_text(text: str) -> str:
+    for k, v in TYPOGRAPHIC.items():
+        text = text.replace(k, v)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def fold_expr(expr: pl.Expr) -> pl.Expr:
+    for k, v in TYPOGRAPHIC.items():
+        expr = expr.str.replace_all(k, v, literal=True)
+    return expr.str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def number_tokens(expr: pl.Expr) -> pl.Expr:
+    """The numbers a text states, as strings: digits, number words, ordinals and Roman numerals."""
+    return expr.str.to_lowercase().str.extract_all(r"[a-z]+|\d+").list.eval(pl.element().replace(NUMBER_WORDS))
+
+
+def source_files(root: Path, sources: pl.DataFrame) -> tuple[dict[str, str], list[Finding]]:
+    """Check each archived file and return the folded text of those that are sound."""
+    texts: dict[str, str] = {}
+    found: list[Finding] = []
+    for i, row in enumerate(sources.iter_rows(named=True)):
+        line = i + 2
+        path, why = safe_path(root, row.get("path"))
+        if path is None:
+            found.append(Finding("path-unsafe", why, SOURCES, line, "path", row.get("path")))
+            continue
+        if not path.is_file():
+            found.append(Finding("source-file-missing", f"archived file {row['path']} does not exist", SOURCES, line, "path", row["path"]))
+            continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != row.get("sha256"):
+            found.append(Finding("source-hash", f"SHA-256 of {row['path']} is {digest}, the table says {row.get('sha256')}",
+                                 SOURCES, line, "sha256", row.get("sha256")))
+        texts[row["source_id"]] = fold_text(data.decode("utf-8", errors="replace"))
+    return texts, found
+
+
+def quotes_in_sources(citations: pl.DataFrame, texts: dict[str, str]) -> list[Finding]:
+    known = pl.DataFrame({"source_id": list(texts), "text": list(texts.values())}, schema={"source_id": pl.String, "text": pl.String})
+    checked = (citations.with_row_index("__row").join(known, on="source_id", how="inner")
+               .filter(~pl.col("text").str.contains(fold_expr(pl.col("quote")), literal=True).fill_null(True))
+               .select("__row", "quote").sort("__row"))
+    return cell_findings(CITATIONS, "quote-not-in-source", "quote", checked, "quote not found verbatim in its source: {value!r}")
+
+
+def quotes_by_record(citations: pl.DataFrame, sources: pl.DataFrame, key: str) -> pl.DataFrame:
+    """key -> all quotes for the record, folded and lowercased, and the dates of the citing sources."""
+    return (citations.filter(pl.col(key).is_not_null())
+            .join(sources.select("source_id", "published_date"), on="source_id", how="left")
+            .group_by(key).agg(quotes=fold_expr(pl.col("quote")).str.to_lowercase().str.join(" | "),
+                               source_dates=pl.col("published_date").drop_nulls()))
+
+
+def facts_in_quotes(name: str, frame: pl.DataFrame, schema: dict, quotes: pl.DataFrame, key: str) -> list[Finding]:
+    found: list[Finding] = []
+    joined = frame.with_row_index("__row").join(quotes, on=key, how="left").with_columns(
+        tokens=number_tokens(pl.col("quotes").fill_null("")), note=pl.col("note").fill_null("") if "note" in frame.columns else pl.lit(""))
+    for field in schema["fields"]:
+        spec = field.get("x-quoted")
+        if not spec:
+            continue
+        column = field["name"]
+        kind = spec if isinstance(spec, str) else spec["kind"]
+        col = pl.col(column)
+        if kind == "text":
+            present = pl.col("quotes").fill_null("").str.contains(fold_expr(col.cast(pl.String)).str.to_lowercase(), literal=True)
+        elif kind == "year":
+            present = pl.col("tokens").list.contains(col.str.slice(0, 4))
+        else:
+            present = pl.col("tokens").list.contains(col.cast(pl.String))
+        explained = pl.col("note").str.contains(f"{column}:", literal=True)
+        bad = col.is_not_null() & ~present.fill_null(False) & ~explained
+        if isinstance(spec, dict) and spec.get("unless"):
+            bad = bad & ~pl.col(spec["unless"]).fill_null(False)
+        failing = joined.filter(bad).select("__row", col.cast(pl.String)).sort("__row")
+        found += cell_findings(name, "fact-not-in-quote", column, failing,
+                               f"{{value!r}} is not in the row's quotes and the note has no '{column}:' explanation")
+    return found
+
+
+def dates_after_source(name: str, frame: pl.DataFrame, schema: dict, quotes: pl.DataFrame, key: str) -> list[Finding]:
+    found: list[Finding] = []
+    for rule in schema.get("x-rules", []):
+        if rule["rule"] != "not-after-source":
+            continue
+        column = rule["field"]
+        when = pl.lit(True)
+        for col, values in rule.get("when", {}).items():
+            when = when & pl.col(col).is_in(values).fill_null(False)
+        rows = (frame.with_row_index("__row").filter(when & pl.col(column).is_not_null())
+                .join(quotes.select(key, "source_dates"), on=key, how="inner").explode("source_dates")
+                .drop_nulls("source_dates"))
+        n = pl.min_horizontal(pl.col(column).str.len_chars(), pl.col("source_dates").str.len_chars())
+        late = (rows.filter(pl.col(column).str.slice(0, n) > pl.col("source_dates").str.slice(0, n))
+                .group_by("__row").agg(pl.col(column).first(), pl.col("source_dates").min()).sort("__row"))
+        found += cell_findings(name, "date-after-source", column, late.select("__row", column),
+                               "{value!r} is after the date of a source that reports it as past")
+    return found
+
+
+def country_codes(frames: dict[str, pl.DataFrame]) -> list[Finding]:
+    import pycountry  # imported lazily
+
+    countries = frames.get("countries")
+    if countries is None:
+        return []
+    iso = {c.alpha_3 for c in pycountry.countries}
+    bad = countries.with_row_index("__row").filter(~pl.col("country_id").is_in(list(iso))).select("__row", "country_id")
+    return cell_findings("countries", "country-code", "country_id", bad, "{value!r} is not an ISO 3166-1 alpha-3 code")
+
+
+def check(root: Path, frames: dict[str, pl.DataFrame], schemas: dict[str, dict]) -> list[Finding]:
+    found = country_codes(frames)
+    sources, citations = frames.get(SOURCES), frames.get(CITATIONS)
+    if sources is None or citations is None:
+        return found
+    texts, more = source_files(root, sources)
+    found += more + quotes_in_sources(citations, texts)
+    direct = cited_tables(schemas)
+    quotes = {table: quotes_by_record(citations, sources, key) for table, key in direct.items()}
+    for name, frame in frames.items():
+        schema = schemas[name]
+        if name in direct:
+            pk = schema["primaryKey"][0]
+            q = quotes[name].rename({direct[name]: pk})
+            found += facts_in_quotes(name, frame, schema, q, pk) + dates_after_source(name, frame, schema, q, pk)
+        elif schema.get("x-cited-via"):
+            via = schema["x-cited-via"]
+            parent = next(fk["reference"]["resource"] for fk in schema["foreignKeys"] if fk["fields"] == [via])
+            if parent in quotes:
+                found += facts_in_quotes(name, frame, schema, quotes[parent].rename({direct[parent]: via}), via)
+    return found

@@ -1,0 +1,92 @@
+"""Reading a table: raw-byte hygiene, header against the Table Schema, then types from the schema.
+
+Every cell is read as a string first (a typed polars read aborts on one bad cell with a byte
+offset, and matches columns by position), then cast with strict=False so that each cell that
+fails to parse is reported at its CSV line.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+import polars as pl
+
+from . import hygiene
+from .findings import Finding
+from .package import Table
+
+POLARS_TYPES = {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean}
+TRUE_VALUES = ["true", "True", "TRUE", "1"]
+FALSE_VALUES = ["false", "False", "FALSE", "0"]
+
+
+@dataclass
+class Loaded:
+    table: Table
+    frame: pl.DataFrame | None  # typed frame, None when the table cannot be checked further
+
+
+def text_fields(table: Table) -> list[str]:
+    return [f["name"] for f in table.fields if f.get("type", "string") == "string"]
+
+
+def read_header(raw: bytes) -> list[str]:
+    first = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
+    return next(csv.reader([first]), [])
+
+
+def check_header(table: Table, header: list[str]) -> list[Finding]:
+    expected = table.field_names
+    if header == expected:
+        return []
+    missing = [n for n in expected if n not in header]
+    extra = [n for n in header if n not in expected]
+    if missing or extra:
+        why = "; ".join(filter(None, [f"missing {missing}" if missing else "", f"not in the schema {extra}" if extra else ""]))
+    else:
+        why = "same names in another order"
+    return [Finding("header-mismatch", f"header does not match the Table Schema: {why}; expected {expected}", table.name, 1,
+                    value=",".join(header))]
+
+
+def cast(table: Table, strings: pl.DataFrame) -> tuple[pl.DataFrame, list[Finding]]:
+    found: list[Finding] = []
+    exprs = []
+    indexed = strings.with_row_index("__row")
+    for field in table.fields:
+        name, kind = field["name"], field.get("type", "string")
+        col = pl.col(name)
+        if kind == "boolean":
+            trues, falses = field.get("trueValues", TRUE_VALUES), field.get("falseValues", FALSE_VALUES)
+            typed = pl.when(col.is_in(trues)).then(True).when(col.is_in(falses)).then(False).otherwise(None)
+        elif kind in POLARS_TYPES:
+            typed = col.cast(POLARS_TYPES[kind], strict=False)
+        else:
+            typed = col
+        failing = indexed.filter(col.is_not_null() & typed.is_null()).select("__row", name)
+        found += hygiene.cell_findings(table.name, "type", name, failing, f"{{value!r}} is not a valid {kind}")
+        exprs.append(typed.alias(name))
+    return strings.select(exprs), found
+
+
+def load(table: Table) -> tuple[Loaded, list[Finding]]:
+    raw = table.path.read_bytes()
+    found, utf8 = hygiene.check_bytes(table.name, raw)
+    header = read_header(raw)
+    header_findings = check_header(table, header)
+    found += header_findings
+    found += hygiene.check_row_widths(table.name, hygiene.lines_frame(raw), len(header))
+    try:
+        strings = pl.read_csv(raw, infer_schema=False, truncate_ragged_lines=True, encoding="utf8" if utf8 else "utf8-lossy",
+                              raise_if_empty=False, quote_char='"')
+    except pl.exceptions.PolarsError as exc:
+        found.append(Finding("row-width", f"the CSV cannot be parsed: {str(exc).splitlines()[0]}", table.name))
+        return Loaded(table, None), found
+    if strings.height == 0:
+        found.append(Finding("table-empty", "the table has a header but no rows", table.name, 2))
+    if header_findings:
+        return Loaded(table, None), found  # columns cannot be matched to fields; header-mismatch says why
+    found += hygiene.check_cells(table.name, strings, text_fields(table))
+    typed, type_findings = cast(table, strings)
+    return Loaded(table, typed), found + type_findings
