@@ -6,7 +6,6 @@ Exit codes: 0 valid, 1 the data has errors, 2 the package cannot be read or the 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if exc.code == 0 else 2
 
     from . import report
+    from .findings import Finding
     from .package import Unreadable
     from .run import validate_package
 
@@ -28,16 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         findings = validate_package(root)
     except Unreadable as exc:
-        if args.format == "json":
-            print(json.dumps({"package": str(root), "valid": False, "verdict": f"UNREADABLE: {exc}", "counts": {}, "errors": []}))
-        else:
-            print(f"UNREADABLE: {exc}", file=sys.stderr)
+        unreadable = [Finding("descriptor-unreadable", str(exc), "datapackage.json")]
+        print(report.render(unreadable, str(root), args.format, final=f"UNREADABLE: {exc}"))
         return 2
-    except Exception as exc:
-        message = f"UNREADABLE: the validator could not finish ({type(exc).__name__}: {exc})"
-        print(json.dumps({"package": str(root), "valid": False, "verdict": message}) if args.format == "json" else message, file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - the promise is a report, never a traceback
+        crash = [Finding("descriptor-unreadable", f"the validator could not finish: {type(exc).__name__}: {exc}", "datapackage.json")]
+        print(report.render(crash, str(root), args.format, final="UNREADABLE: the validator could not finish"))
         return 2
-    print(report.as_json(findings, str(root)) if args.format == "json" else report.as_text(findings, str(root)))
+    print(report.render(findings, str(root), args.format))
     return 1 if findings else 0
 
 

@@ -45,7 +45,7 @@ def check_bytes(table: str, raw: bytes) -> tuple[list[Finding], bool]:
         blank = raw.find(b"\n\n")
         if blank >= 0 or raw.startswith(b"\n"):
             at = 0 if raw.startswith(b"\n") else blank + 1
-            found.append(Finding("blank-line", "blank line", table, first_line_of(raw, at) + (0 if at == 0 else 1)))
+            found.append(Finding("blank-line", "blank line", table, first_line_of(raw, at)))
     return found, utf8
 
 
@@ -78,22 +78,33 @@ def cell_findings(table: str, rule: str, column: str, failing: pl.DataFrame, mes
     return out
 
 
+def cell_rules(column: str, is_text: bool) -> list[tuple[str, pl.Expr, str]]:
+    col = pl.col(column)
+    rules = [
+        ("whitespace", col.str.contains(WHITESPACE), "leading or trailing white space, or a line break, in {value!r}"),
+        ("unicode-nfc", col != col.str.normalize("NFC"), "text is not in Unicode NFC"),
+        ("mojibake", col.str.contains(MOJIBAKE), "looks like UTF-8 decoded as Latin-1 (mojibake): {value}"),
+        ("cell-too-long", col.str.len_chars() > MAX_CELL, f"cell longer than {MAX_CELL:,} characters"),
+    ]
+    if is_text:
+        rules.append(("formula-cell", col.str.contains(FORMULA), "cell begins with a character spreadsheets run as a formula: {value}"))
+    return rules
+
+
 def check_cells(table: str, df: pl.DataFrame, text_columns: list[str]) -> list[Finding]:
-    """Cell-level hygiene on the string frame (row i is CSV line i + 2)."""
+    """Cell-level hygiene on the string frame (row i is CSV line i + 2).
+
+    One pass computes every (column, rule) mask; rows are looked up only for the masks that fail.
+    """
+    rules = {(column, rule): (mask.fill_null(False), message)
+             for column in df.columns for rule, mask, message in cell_rules(column, column in text_columns)}
+    if not rules:
+        return []
+    masks = df.select([mask.alias(f"{column}\x00{rule}") for (column, rule), (mask, _) in rules.items()])
+    failing_keys = [k for k, v in masks.select(pl.all().any()).row(0, named=True).items() if v]
     found: list[Finding] = []
-    indexed = df.with_row_index("__row")
-    for column in df.columns:
-        col = pl.col(column)
-        checks = [
-            ("whitespace", col.str.contains(WHITESPACE), "leading or trailing white space, or a line break, in {value!r}"),
-            ("unicode-nfc", col != col.str.normalize("NFC"), "text is not in Unicode NFC"),
-            ("mojibake", col.str.contains(MOJIBAKE), "looks like UTF-8 decoded as Latin-1 (mojibake): {value}"),
-            ("cell-too-long", col.str.len_chars() > MAX_CELL, f"cell longer than {MAX_CELL:,} characters"),
-        ]
-        if column in text_columns:
-            checks.append(("formula-cell", col.str.contains(FORMULA), "cell begins with a character spreadsheets run as a formula: {value}"))
-        masks = indexed.select([pl.col("__row")] + [m.fill_null(False).alias(r) for r, m, _ in checks])
-        for rule, _, message in checks:
-            failing = masks.filter(pl.col(rule)).select("__row").join(indexed.select("__row", column), on="__row", how="left")
-            found += cell_findings(table, rule, column, failing, message)
+    for key in failing_keys:
+        column, rule = key.split("\x00")
+        failing = (df.with_row_index("__row").select("__row", column).filter(masks.get_column(key)))
+        found += cell_findings(table, rule, column, failing, rules[(column, rule)][1])
     return found

@@ -83,7 +83,7 @@ def check_descriptor(descriptor: dict) -> list[Finding]:
 
 
 def load_tables(root: Path, descriptor: dict) -> tuple[dict[str, Table], list[Finding]]:
-    from frictionless import Schema
+    from frictionless import FrictionlessException, Schema
 
     findings: list[Finding] = []
     tables: dict[str, Table] = {}
@@ -121,7 +121,10 @@ def load_tables(root: Path, descriptor: dict) -> tuple[dict[str, Table], list[Fi
         if not isinstance(schema, dict):
             findings.append(Finding("schema-invalid", "the Table Schema is not a JSON object", table=name))
             continue
-        errors = [e.message for e in Schema.metadata_validate(schema)]
+        try:
+            errors = [e.message for e in Schema.metadata_validate(schema)]
+        except FrictionlessException as exc:
+            errors = [str(exc)]
         if errors:
             findings.extend(Finding("schema-invalid", m, table=name) for m in errors)
             continue

@@ -22,7 +22,7 @@ def verdict(findings: list[Finding], tables: int | None = None) -> str:
     return f"INVALID: {sum(c.values())} errors of {len(c)} rules in {len({f.table for f in findings})} tables or files"
 
 
-def as_text(findings: list[Finding], root: str) -> str:
+def as_text(findings: list[Finding], root: str, final: str) -> str:
     lines = [f"Validating {root}"]
     by_table: dict[str, list[Finding]] = {}
     for f in findings:
@@ -37,11 +37,16 @@ def as_text(findings: list[Finding], root: str) -> str:
         lines.append("\nErrors per rule:")
         for rule, n in sorted(counts(findings).items()):
             lines.append(f"  {rule:<22} {n:>7}  {RULES[rule][1]}")
-    lines.append("\n" + verdict(findings))
+    lines.append("\n" + final)
     return "\n".join(lines)
 
 
-def as_json(findings: list[Finding], root: str) -> str:
-    return json.dumps({"package": root, "valid": not findings, "verdict": verdict(findings),
+def as_json(findings: list[Finding], root: str, final: str) -> str:
+    return json.dumps({"package": root, "valid": not findings, "verdict": final,
                        "counts": dict(sorted(counts(findings).items())),
                        "errors": [f.as_dict() for f in findings]}, indent=2, ensure_ascii=False)
+
+
+def render(findings: list[Finding], root: str, fmt: str, final: str | None = None) -> str:
+    final = final or verdict(findings)
+    return as_json(findings, root, final) if fmt == "json" else as_text(findings, root, final)
