@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         unreadable = [Finding("descriptor-unreadable", str(exc), "datapackage.json")]
         print(report.render(unreadable, str(root), args.format, final=f"UNREADABLE: {exc}"))
         return 2
-    except Exception as exc:  # noqa: BLE001 - the promise is a report, never a traceback
+    except Exception as exc:
         crash = [Finding("descriptor-unreadable", f"the validator could not finish: {type(exc).__name__}: {exc}", "datapackage.json")]
         print(report.render(crash, str(root), args.format, final="UNREADABLE: the validator could not finish"))
         return 2

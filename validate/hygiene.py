@@ -6,6 +6,8 @@ so these checks never rely on a CSV reader's view of the file.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
 from .findings import Finding, shorten
@@ -73,9 +75,14 @@ def cell_findings(table: str, rule: str, column: str, failing: pl.DataFrame, mes
     for idx, value in failing.head(LIMIT).iter_rows():
         line = idx + 2 if line_is_row else idx
         out.append(Finding(rule, message.format(value=shorten(value)), table, line, column, shorten(value)))
-    if failing.height > LIMIT:
-        out.append(Finding(rule, f"... and {failing.height - LIMIT} more rows with the same failure", table, None, column, more=failing.height - LIMIT))
-    return out
+    return with_rest(out, failing.height - LIMIT)
+
+
+def with_rest(listed: list[Finding], rest: int) -> list[Finding]:
+    """Record on the last listed finding how many more of the same were counted but not listed."""
+    if rest > 0 and listed:
+        listed[-1] = replace(listed[-1], more=rest)
+    return listed
 
 
 def cell_rules(column: str, is_text: bool) -> list[tuple[str, pl.Expr, str]]:

@@ -8,7 +8,7 @@ and silently skips data checks (duplicates and bad enum values pass).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandera.polars as pa
 import polars as pl
@@ -77,26 +77,22 @@ def derive(table: Table) -> Derived:
     primary = [primary] if isinstance(primary, str) else primary
     for f in table.fields:
         name, c = f["name"], f.get("constraints", {})
-        checks: list[pa.Check] = []
-        rules: list[tuple[str, str]] = []
-
-        def add(check: pa.Check, rule: str, reason: str) -> None:
-            checks.append(check)
-            rules.append((rule, reason))
-
+        specs: list[tuple[pa.Check, str, str]] = []  # (check, rule, reason), in check_number order
         if "pattern" in c:
-            add(pa.Check.str_matches(c["pattern"]), "pattern", f"does not match the pattern {c['pattern']}")
+            specs.append((pa.Check.str_matches(c["pattern"]), "pattern", f"does not match the pattern {c['pattern']}"))
         if "enum" in c:
-            add(pa.Check.isin(c["enum"]), "enum", f"is not one of {c['enum']}")
+            specs.append((pa.Check.isin(c["enum"]), "enum", f"is not one of {c['enum']}"))
         if "minimum" in c:
-            add(pa.Check.ge(c["minimum"]), "range", f"is below the minimum {c['minimum']}")
+            specs.append((pa.Check.ge(c["minimum"]), "range", f"is below the minimum {c['minimum']}"))
         if "maximum" in c:
-            add(pa.Check.le(c["maximum"]), "range", f"is above the maximum {c['maximum']}")
+            specs.append((pa.Check.le(c["maximum"]), "range", f"is above the maximum {c['maximum']}"))
         if "minLength" in c or "maxLength" in c:
             lo, hi = c.get("minLength"), c.get("maxLength")
-            add(pa.Check.str_length(lo, hi), "length", f"length is outside [{lo}, {hi}]")
+            specs.append((pa.Check.str_length(lo, hi), "length", f"length is outside [{lo}, {hi}]"))
         if f.get("x-partial-date"):
-            add(pa.Check(is_calendar_date), "calendar-date", "is not a real calendar date")
+            specs.append((pa.Check(is_calendar_date), "calendar-date", "is not a real calendar date"))
+        checks = [check for check, _, _ in specs]
+        rules = [(rule, reason) for _, rule, reason in specs]
         required = c.get("required", False) or (name in primary)
         unique = c.get("unique", False) or (primary == [name])
         columns[name] = pa.Column(POLARS_TYPES.get(f.get("type", "string"), pl.String), checks=checks,
@@ -149,5 +145,6 @@ def to_findings(name: str, derived: Derived, cases: pl.DataFrame) -> list[Findin
                            name, line, column or "", value))
     for (rule, column), n in listed.items():
         if n > LIMIT:
-            out.append(Finding(rule, f"... and {n - LIMIT} more rows with the same failure", name, None, column, more=n - LIMIT))
+            last = max(i for i, f in enumerate(out) if (f.rule, f.column) == (rule, column))
+            out[last] = replace(out[last], more=n - LIMIT)
     return out

@@ -33,6 +33,8 @@ def as_text(findings: list[Finding], root: str, final: str) -> str:
         for f in items:
             where = ", ".join(filter(None, [f"line {f.line}" if f.line else "", f"column {f.column}" if f.column else ""]))
             lines.append(f"  {where or 'file'}: [{f.rule}] {f.message}")
+            if f.more:
+                lines.append(f"  ... and {f.more} more failures of [{f.rule}] in column {f.column or '-'}, counted but not listed")
     if findings:
         lines.append("\nErrors per rule:")
         for rule, n in sorted(counts(findings).items()):

@@ -1,0 +1,81 @@
+"""The Table Schemas are the contract: complete, and the pandera schemas derived from them agree."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandera.polars as pa
+import pytest
+from conftest import ROOT
+
+from validate.findings import RULES
+from validate.package import Table
+from validate.pandera_schemas import ROW_RULES, derive
+
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text("utf-8"))
+SCHEMAS = {r["name"]: json.loads((ROOT / r["schema"]).read_text("utf-8")) for r in DESCRIPTOR["resources"]}
+CHECKED = {"pattern", "enum", "minimum", "maximum", "minLength", "maxLength"}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_every_field_is_titled_described_and_typed(name):
+    for field in SCHEMAS[name]["fields"]:
+        assert field.get("title") and field.get("description") and field.get("type"), (name, field["name"])
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_every_enum_value_is_defined_in_the_description(name):
+    for field in SCHEMAS[name]["fields"]:
+        for value in field.get("constraints", {}).get("enum", []):
+            assert f"`{value}`:" in field["description"], (name, field["name"], value)
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_pandera_schema_carries_every_table_schema_constraint(name):
+    schema = SCHEMAS[name]
+    derived = derive(Table(name, ROOT / "tables" / f"{name}.csv", schema))
+    assert list(derived.schema.columns) == [f["name"] for f in schema["fields"]]
+    primary = schema["primaryKey"]
+    for field in schema["fields"]:
+        column: pa.Column = derived.schema.columns[field["name"]]
+        c = field.get("constraints", {})
+        assert column.nullable is not (c.get("required", False) or field["name"] in primary)
+        assert column.unique is (c.get("unique", False) or primary == [field["name"]])
+        expected = sum(1 for k in CHECKED if k in c) - ("minLength" in c and "maxLength" in c) + bool(field.get("x-partial-date"))
+        assert len(column.checks) == expected, field["name"]
+    row_rules = [r for r in schema.get("x-rules", []) if r["rule"] in ROW_RULES]
+    assert len(derived.schema.checks) == len(row_rules) + (len(primary) > 1)
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_rules_name_real_fields(name):
+    names = {f["name"] for f in SCHEMAS[name]["fields"]}
+    for rule in SCHEMAS[name].get("x-rules", []):
+        used = set(rule.get("fields", [])) | {rule.get("field"), rule.get("other")} | set(rule.get("when", {}))
+        if rule["rule"] != "min-children":
+            assert used - {None} <= names, (name, rule)
+
+
+def test_readme_lists_every_rule():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("| rule | family | checks that |"):]
+    section = section[: section.index("\n\n")]
+    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", section, flags=re.MULTILINE))
+    assert listed == set(RULES)
+
+
+def test_readme_opens_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    head = readme[: readme.index("## ")]
+    assert "<!-- validate-command -->" in head and "-m validate" in head
+    assert "<!-- test-command -->" in head and "-m pytest" in head
+
+
+def test_code_is_ruff_clean():
+    import subprocess
+    import sys
+
+    folders = [d for d in ("validate", "tests", "bench") if (ROOT / d).is_dir()]
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", *folders], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
