@@ -53,10 +53,11 @@ def check_bytes(table: str, raw: bytes) -> tuple[list[Finding], bool]:
 
 def lines_frame(raw: bytes) -> pl.DataFrame:
     """Every physical line as one string, so that rows can be counted without trusting the CSV reader."""
+    if b"\x1f" not in raw:
+        return pl.read_csv(raw, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"],
+                           encoding="utf8-lossy", empty_string_is_null=False, raise_if_empty=False)
     text = raw.decode("utf-8", errors="replace")
-    if text.endswith("\n"):
-        text = text[:-1]
-    return pl.DataFrame({"line": text.split("\n")})
+    return pl.DataFrame({"line": text.removesuffix("\n").split("\n")})
 
 
 def check_row_widths(table: str, lines: pl.DataFrame, width: int) -> list[Finding]:

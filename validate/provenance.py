@@ -83,27 +83,35 @@ def quotes_by_record(citations: pl.DataFrame, sources: pl.DataFrame, key: str) -
 
 
 def facts_in_quotes(name: str, frame: pl.DataFrame, schema: dict, quotes: pl.DataFrame, key: str) -> list[Finding]:
+    """Each x-quoted value must occur in its record's quotes, unless the row's note explains it.
+
+    Work is done on distinct (record, value) pairs, so a link table with many rows per parent costs little.
+    """
     found: list[Finding] = []
-    joined = frame.with_row_index("__row").join(quotes, on=key, how="left").with_columns(
-        tokens=number_tokens(pl.col("quotes").fill_null("")), note=pl.col("note").fill_null("") if "note" in frame.columns else pl.lit(""))
+    quotes = quotes.select(key, "quotes")
+    tokens = quotes.select(key, token=number_tokens(pl.col("quotes"))).explode("token").drop_nulls().unique()
+    note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
     for field in schema["fields"]:
         spec = field.get("x-quoted")
         if not spec:
             continue
         column = field["name"]
         kind = spec if isinstance(spec, str) else spec["kind"]
-        col = pl.col(column)
-        if kind == "text":
-            present = pl.col("quotes").fill_null("").str.contains(fold_expr(col.cast(pl.String)).str.to_lowercase(), literal=True)
-        elif kind == "year":
-            present = pl.col("tokens").list.contains(col.str.slice(0, 4))
-        else:
-            present = pl.col("tokens").list.contains(col.cast(pl.String))
-        explained = pl.col("note").str.contains(f"{column}:", literal=True)
-        bad = col.is_not_null() & ~present.fill_null(False) & ~explained
+        rows = frame.with_row_index("__row").filter(pl.col(column).is_not_null() & ~note.str.contains(f"{column}:", literal=True))
         if isinstance(spec, dict) and spec.get("unless"):
-            bad = bad & ~pl.col(spec["unless"]).fill_null(False)
-        failing = joined.filter(bad).select("__row", col.cast(pl.String)).sort("__row")
+            rows = rows.filter(~pl.col(spec["unless"]).fill_null(False))
+        value = pl.col(column).cast(pl.String)
+        if kind == "text":
+            pairs = rows.select(key, value=value).unique().join(quotes, on=key, how="left")
+            bad = pairs.filter(~pl.col("quotes").fill_null("").str.contains(fold_expr(pl.col("value")).str.to_lowercase(), literal=True))
+            bad = bad.select(key, "value")
+        else:
+            wanted = rows.select(key, value=value.str.slice(0, 4) if kind == "year" else value).unique()
+            bad = wanted.join(tokens.rename({"token": "value"}), on=[key, "value"], how="anti")
+        if bad.height == 0:
+            continue
+        keyed = rows.select("__row", key, value=value.str.slice(0, 4) if kind == "year" else value)
+        failing = keyed.join(bad, on=[key, "value"], how="semi").select("__row", value).sort("__row")
         found += cell_findings(name, "fact-not-in-quote", column, failing,
                                f"{{value!r}} is not in the row's quotes and the note has no '{column}:' explanation")
     return found

@@ -1,0 +1,239 @@
+"""Benchmark of `python -m validate` against frictionless and a bare polars read, on synthetic packages.
+
+    .venv/bin/python bench/run.py                       # scales 10k, 100k, 1M rows
+    .venv/bin/python bench/run.py --scales 10000 --skip-frictionless
+    .venv/bin/python bench/run.py --big                 # adds 4M rows
+
+For each scale: generate a clean package (bench/synth.py) and require our validator to find it
+valid; copy it and plant five defects at known rows; then time `python -m validate`,
+`frictionless validate` and a typed polars read (bench/polars_read.py) on that copy, each in its own
+child process (wall time, peak RSS from os.wait4), and check which planted defects each tool reports.
+Prints a Markdown table; exits 1 when our validator misses a planted defect or reports an error on
+a clean package. Packages are written under bench/out/ (git-ignored) and removed unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import measure
+import synth
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+PYTHON = REPO / ".venv" / "bin" / "python"
+FRICTIONLESS = REPO / ".venv" / "bin" / "frictionless"
+DEFAULT_SCALES = [10_000, 100_000, 1_000_000]
+BIG = 4_000_000
+
+
+@dataclass
+class Row:
+    label: str
+    rows: int
+    csv_mb: float
+    ours: measure.Measured
+    frictionless: measure.Measured | None
+    polars: measure.Measured
+    ours_clean: measure.Measured | None = None
+    generate_s: float | None = None
+    caught_ours: list[str] = field(default_factory=list)
+    caught_frictionless: list[str] | None = None
+    planted: int = 0
+
+
+def python() -> str:
+    return str(PYTHON if PYTHON.exists() else Path(sys.executable))
+
+
+VALIDATOR = {"cwd": REPO}  # the folder `python -m validate` runs from: the working tree, or a git ref extracted by --ref
+
+
+def ours(root: Path, fmt: str = "json") -> measure.Measured:
+    return measure.run([python(), "-m", "validate", str(root.resolve()), "--format", fmt], VALIDATOR["cwd"])
+
+
+def extract_ref(ref: str, out: Path) -> Path:
+    """validate/ as of a git ref, extracted read-only from the repository into out/ref-<ref>/ (nothing in the repo changes)."""
+    target = out / f"ref-{ref.replace('/', '_')}"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", ref, "validate"], check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target
+
+
+def frictionless(root: Path) -> measure.Measured:
+    exe = str(FRICTIONLESS) if FRICTIONLESS.exists() else shutil.which("frictionless") or "frictionless"
+    return measure.run([exe, "validate", str(root / "datapackage.json"), "--json"], REPO)
+
+
+def polars_read(root: Path) -> measure.Measured:
+    return measure.run([python(), str(BENCH / "polars_read.py"), str(root)], REPO)
+
+
+def csv_mb(root: Path) -> float:
+    return sum((root / r["path"]).stat().st_size for r in synth.resources(root)) / 1e6
+
+
+def parse_json(m: measure.Measured, tool: str) -> dict:
+    try:
+        return json.loads(m.stdout)
+    except json.JSONDecodeError:
+        raise SystemExit(f"{tool} printed no JSON (exit {m.exit_code}):\n{m.stdout[-2000:]}\n{m.stderr[-2000:]}") from None
+
+
+def caught_by_ours(report: dict, defects: list[synth.Defect]) -> list[str]:
+    return [d.id for d in defects
+            if any(e["rule"] in d.ours and e["table"] == d.table and d.at(e["line"]) for e in report["errors"])]
+
+
+def caught_by_frictionless(report: dict, defects: list[synth.Defect]) -> list[str]:
+    errors = [(task["name"], e) for task in report.get("tasks", []) for e in task.get("errors", [])]
+    return [d.id for d in defects
+            if any(e.get("type") in d.frictionless and name == d.table and d.at(e.get("rowNumber")) for name, e in errors)]
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def bench_scale(target: int, out: Path, skip_frictionless: bool, failures: list[str]) -> Row:
+    clean, damaged = out / f"rows-{target}" / "clean", out / f"rows-{target}" / "defects"
+    start = time.perf_counter()
+    generated = synth.generate(REPO, clean, target)
+    generate_s = time.perf_counter() - start
+    log(f"[{target:,}] generated {generated.total_rows:,} rows ({generated.replicas} replicas) in {generate_s:.1f} s: {generated.rows}")
+
+    clean_run = ours(clean)
+    report = parse_json(clean_run, "python -m validate")
+    if clean_run.exit_code != 0:
+        failures.append(f"{target:,} rows: our validator reports errors on the clean package: {report['counts']}")
+        for e in report["errors"][:10]:
+            log(f"  {e['rule']} {e['table']} line {e['line']} {e['column']}: {e['message']}")
+    log(f"[{target:,}] ours on the clean package: exit {clean_run.exit_code}, {clean_run.seconds:.2f} s, {clean_run.peak_mb:.0f} MB")
+
+    synth.copy_package(clean, damaged)
+    defects = synth.plant_defects(damaged)
+    for d in defects:
+        log(f"  planted {d.id}: {d.table} line {d.line} {d.column} = {d.value!r}")
+
+    mine = ours(damaged)
+    damaged_report = parse_json(mine, "python -m validate")
+    found = caught_by_ours(damaged_report, defects)
+    missed = [d.id for d in defects if d.id not in found]
+    if missed or mine.exit_code != 1:
+        failures.append(f"{target:,} rows: our validator missed {missed} (exit {mine.exit_code}: {damaged_report['verdict']}"
+                        + "".join(f"; {e['message']}" for e in damaged_report["errors"] if e["rule"] == "descriptor-unreadable") + ")")
+    log(f"[{target:,}] ours: {mine.seconds:.2f} s, {mine.peak_mb:.0f} MB, caught {found}")
+
+    theirs, found_fr = None, None
+    if not skip_frictionless:
+        theirs = frictionless(damaged)
+        found_fr = caught_by_frictionless(parse_json(theirs, "frictionless"), defects)
+        log(f"[{target:,}] frictionless: {theirs.seconds:.2f} s, {theirs.peak_mb:.0f} MB, caught {found_fr}")
+    floor = polars_read(damaged)
+    if floor.exit_code != 0:
+        failures.append(f"{target:,} rows: the polars read failed: {floor.stderr[-500:]}")
+    log(f"[{target:,}] polars read: {floor.seconds:.2f} s, {floor.peak_mb:.0f} MB")
+    return Row(f"{target:,}", generated.total_rows, csv_mb(damaged), mine, theirs, floor, clean_run, generate_s, found, found_fr,
+               len(defects))
+
+
+def bench_real(skip_frictionless: bool, failures: list[str]) -> Row:
+    mine = ours(REPO, "text")
+    if mine.exit_code != 0:
+        failures.append(f"the real package does not validate (exit {mine.exit_code})")
+    theirs = None if skip_frictionless else frictionless(REPO)
+    rows = sum(synth.read_strings(REPO / r["path"]).height for r in synth.resources(REPO))
+    return Row("real package", rows, csv_mb(REPO), mine, theirs, polars_read(REPO))
+
+
+def markdown(rows: list[Row]) -> str:
+    head = ["scale", "rows", "CSV MB", "ours s", "ours MB", "frictionless s", "frictionless MB", "polars read s", "polars read MB",
+            "frictionless/ours", "ours/polars", "ours MB / CSV MB", "caught: ours", "caught: frictionless"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|"]
+    for r in rows:
+        fr = r.frictionless
+        cells = [r.label, f"{r.rows:,}", f"{r.csv_mb:.1f}", f"{r.ours.seconds:.2f}", f"{r.ours.peak_mb:.0f}",
+                 f"{fr.seconds:.2f}" if fr else "skipped", f"{fr.peak_mb:.0f}" if fr else "skipped",
+                 f"{r.polars.seconds:.2f}", f"{r.polars.peak_mb:.0f}",
+                 f"{fr.seconds / r.ours.seconds:.1f}x" if fr else "-", f"{r.ours.seconds / r.polars.seconds:.1f}x",
+                 f"{r.ours.peak_mb / r.csv_mb:.1f}",
+                 f"{len(r.caught_ours)}/{r.planted}" if r.planted else "-",
+                 (f"{len(r.caught_frictionless)}/{r.planted}" if r.caught_frictionless is not None else "skipped") if r.planted else "-"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def profile(root: Path, out: Path) -> str:
+    """Where our validator spends its time: cProfile of one run, the validate/ and pandera calls by cumulative time."""
+    prof = out / "validate.prof"
+    measure.run([python(), "-m", "cProfile", "-o", str(prof.resolve()), "-m", "validate", str(root.resolve())], VALIDATOR["cwd"])
+    code = ("import pstats, sys; s = pstats.Stats(sys.argv[1]); s.sort_stats('cumulative')"
+            "; s.print_stats(r'validate/|pandera/.*(container|components)\\.py', 30)")
+    return measure.run([python(), "-c", code, str(prof.resolve())], REPO).stdout
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", type=lambda s: [int(x.replace("_", "")) for x in s.split(",")], default=DEFAULT_SCALES,
+                        help="comma-separated total row counts (default: 10000,100000,1000000)")
+    parser.add_argument("--big", action="store_true", help=f"add a scale of {BIG:,} rows")
+    parser.add_argument("--skip-frictionless", action="store_true", help="do not run frictionless (slow at 1M rows and more)")
+    parser.add_argument("--no-real", action="store_true", help="do not time the real package")
+    parser.add_argument("--out", type=Path, default=BENCH / "out", help="where packages are written (default: bench/out, git-ignored)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated packages")
+    parser.add_argument("--ref", help="benchmark validate/ as of this git ref (e.g. HEAD) instead of the working tree")
+    parser.add_argument("--profile", action="store_true", help="cProfile our validator on the largest clean package")
+    args = parser.parse_args(argv)
+    args.out = args.out.resolve()
+    scales = args.scales + ([BIG] if args.big and BIG not in args.scales else [])
+
+    if args.ref:
+        VALIDATOR["cwd"] = extract_ref(args.ref, args.out)
+        log(f"validator: validate/ as of {args.ref}, extracted to {VALIDATOR['cwd']}")
+    failures: list[str] = []
+    if differ := synth.style_check(REPO):
+        failures.append(f"polars does not write these real tables back byte for byte, the synthetic CSVs may differ in style: {differ}")
+    rows = [] if args.no_real else [bench_real(args.skip_frictionless, failures)]
+    args.out.mkdir(parents=True, exist_ok=True)
+    profiled = ""
+    for target in scales:
+        rows.append(bench_scale(target, args.out, args.skip_frictionless, failures))
+        if args.profile and target == max(scales):
+            profiled = profile(args.out / f"rows-{target}" / "clean", args.out)
+        if not args.keep:
+            shutil.rmtree(args.out / f"rows-{target}", ignore_errors=True)
+
+    print(markdown(rows))
+    gen = [f"{r.label}: {r.generate_s:.1f} s" for r in rows if r.generate_s is not None]
+    if gen:
+        print(f"\nGeneration time: {', '.join(gen)}. Timings are on the copy with planted defects; ours on the clean copy: "
+              + ", ".join(f"{r.label}: {r.ours_clean.seconds:.2f} s" for r in rows if r.ours_clean) + ".")
+    for r in rows:
+        if r.planted:
+            print(f"- {r.label}: ours caught {r.caught_ours or 'none'}; frictionless caught "
+                  f"{r.caught_frictionless if r.caught_frictionless is not None else 'skipped'}")
+    results = [{"scale": r.label, "rows": r.rows, "csv_mb": r.csv_mb, "generate_s": r.generate_s,
+                "ours": vars(r.ours) | {"stdout": None}, "polars": vars(r.polars) | {"stdout": None},
+                "frictionless": vars(r.frictionless) | {"stdout": None} if r.frictionless else None,
+                "caught_ours": r.caught_ours, "caught_frictionless": r.caught_frictionless, "planted": r.planted} for r in rows]
+    (args.out / "results.json").write_text(json.dumps(results, indent=2), "utf-8")
+    if profiled:
+        print("\nWhere our validator spends its time (cProfile, cumulative):\n")
+        print(profiled)
+    for f in failures:
+        print(f"FAIL: {f}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
