@@ -101,6 +101,7 @@ def facts_in_quotes(name: str, frame: pl.DataFrame, schema: dict, quotes: pl.Dat
         if isinstance(spec, dict) and spec.get("unless"):
             rows = rows.filter(~pl.col(spec["unless"]).fill_null(False))
         value = pl.col(column).cast(pl.String)
+        rows = rows.with_columns(__full=value)
         if kind == "text":
             pairs = rows.select(key, value=value).unique().join(quotes, on=key, how="left")
             bad = pairs.filter(~pl.col("quotes").fill_null("").str.contains(fold_expr(pl.col("value")).str.to_lowercase(), literal=True))
@@ -110,8 +111,8 @@ def facts_in_quotes(name: str, frame: pl.DataFrame, schema: dict, quotes: pl.Dat
             bad = wanted.join(tokens.rename({"token": "value"}), on=[key, "value"], how="anti")
         if bad.height == 0:
             continue
-        keyed = rows.select("__row", key, value=value.str.slice(0, 4) if kind == "year" else value)
-        failing = keyed.join(bad, on=[key, "value"], how="semi").select("__row", value).sort("__row")
+        keyed = rows.select("__row", key, "__full", value=pl.col("__full").str.slice(0, 4) if kind == "year" else pl.col("__full"))
+        failing = keyed.join(bad, on=[key, "value"], how="semi").select("__row", "__full").sort("__row")
         found += cell_findings(name, "fact-not-in-quote", column, failing,
                                f"{{value!r}} is not in the row's quotes and the note has no '{column}:' explanation")
     return found
