@@ -125,12 +125,12 @@ def _huge_cell(pkg: Path) -> int:
 def _source_edited(pkg: Path) -> int:
     path = pkg / "sources" / "003_844ddc9fb5b86a51.txt"
     path.write_bytes(path.read_bytes() + b" ")
-    return line_of(pkg, "sources", "space-forum-almaty-2025-09-10")
+    return line_of(pkg, "sources", "space-forum-2025-09-10")
 
 
 def _source_missing(pkg: Path) -> int:
     (pkg / "sources" / "003_844ddc9fb5b86a51.txt").unlink()
-    return line_of(pkg, "sources", "space-forum-almaty-2025-09-10")
+    return line_of(pkg, "sources", "space-forum-2025-09-10")
 
 
 def _uncited(pkg: Path) -> int:

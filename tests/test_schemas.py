@@ -79,3 +79,10 @@ def test_code_is_ruff_clean():
     folders = [d for d in ("validate", "tests", "bench") if (ROOT / d).is_dir()]
     done = subprocess.run([sys.executable, "-m", "ruff", "check", *folders], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_readme_row_counts_match_the_tables():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    stated = {m[0]: int(m[1]) for m in re.findall(r"^\| `([a-z_]+)` \| .+? \| (\d+) \|$", readme, flags=re.MULTILINE)}
+    actual = {p.stem: len((p.read_text("utf-8")).splitlines()) - 1 for p in (ROOT / "tables").glob("*.csv")}
+    assert stated == actual
