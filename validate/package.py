@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass, field
@@ -39,7 +40,12 @@ class Package:
     tables: dict[str, Table]
 
 
-def safe_path(root: Path, raw: object) -> tuple[Path | None, str]:
+@functools.lru_cache(maxsize=1024)
+def real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def safe_path(root: Path, raw: object, real_root: str | None = None) -> tuple[Path | None, str]:
     """Resolve a descriptor path, refusing anything that could leave the package.
 
     Returns the path, or None and the reason. Nothing is opened and no URL is fetched.
@@ -52,9 +58,11 @@ def safe_path(root: Path, raw: object) -> tuple[Path | None, str]:
         return None, f"path {raw!r} is absolute"
     if ".." in Path(raw).parts or "\\" in raw:
         return None, f"path {raw!r} climbs out of the package with '..' or uses backslashes"
-    real_root = root.resolve()
-    resolved = (root / raw).resolve()
-    if resolved != real_root and real_root not in resolved.parents:
+    real_root = real_root or os.path.realpath(root)
+    target = root / raw
+    # one realpath per folder (cached), and one lstat for the file itself
+    resolved = os.path.realpath(target) if target.is_symlink() else os.path.join(real_folder(str(target.parent)), target.name)
+    if resolved != real_root and not resolved.startswith(real_root + os.sep):
         return None, f"path {raw!r} leads outside the package (through a symlink)"
     return root / raw, ""
 

@@ -6,6 +6,7 @@ No source is fetched: only the archived copies under sources/ are read.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -39,46 +40,66 @@ def fold_expr(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_all(r"\s+", " ").str.strip_chars()
 
 
+NUMBER_TOKEN = r"\d+|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
+
+
 def number_tokens(expr: pl.Expr) -> pl.Expr:
-    """The numbers a text states, as strings: digits, number words, ordinals and Roman numerals."""
-    return expr.str.to_lowercase().str.extract_all(r"[a-z]+|\d+").list.eval(pl.element().replace(NUMBER_WORDS))
+    """The numbers a lowercased text states, as strings: digits, number words, ordinals and Roman numerals."""
+    return expr.str.extract_all(NUMBER_TOKEN).list.eval(pl.element().replace(NUMBER_WORDS))
 
 
-def source_files(root: Path, sources: pl.DataFrame) -> tuple[dict[str, str], list[Finding]]:
-    """Check each archived file and return the folded text of those that are sound."""
+def source_files(root: Path, sources: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str], list[Finding]]:
+    """Check each archived file; return source_id -> content digest for the readable ones, and digest -> folded text.
+
+    Identical files are folded once.
+    """
+    real_root = os.path.realpath(root)
     texts: dict[str, str] = {}
+    ids: list[str] = []
+    digests: list[str] = []
     found: list[Finding] = []
-    for i, row in enumerate(sources.iter_rows(named=True)):
+    for i, (source_id, raw_path, recorded) in enumerate(sources.select("source_id", "path", "sha256").iter_rows()):
         line = i + 2
-        path, why = safe_path(root, row.get("path"))
+        path, why = safe_path(root, raw_path, real_root)
         if path is None:
-            found.append(Finding("path-unsafe", why, SOURCES, line, "path", row.get("path")))
+            found.append(Finding("path-unsafe", why, SOURCES, line, "path", raw_path))
             continue
         if not path.is_file():
-            found.append(Finding("source-file-missing", f"archived file {row['path']} does not exist", SOURCES, line, "path", row["path"]))
+            found.append(Finding("source-file-missing", f"archived file {raw_path} does not exist", SOURCES, line, "path", raw_path))
             continue
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        if digest != row.get("sha256"):
-            found.append(Finding("source-hash", f"SHA-256 of {row['path']} is {digest}, the table says {row.get('sha256')}",
-                                 SOURCES, line, "sha256", row.get("sha256")))
-        texts[row["source_id"]] = fold_text(data.decode("utf-8", errors="replace"))
-    return texts, found
+        if digest != recorded:
+            found.append(Finding("source-hash", f"SHA-256 of {raw_path} is {digest}, the table says {recorded}",
+                                 SOURCES, line, "sha256", recorded))
+        if digest not in texts:
+            texts[digest] = fold_text(data.decode("utf-8", errors="replace"))
+        ids.append(source_id)
+        digests.append(digest)
+    return pl.DataFrame({"source_id": ids, "digest": digests}, schema={"source_id": pl.String, "digest": pl.String}), texts, found
 
 
-def quotes_in_sources(citations: pl.DataFrame, texts: dict[str, str]) -> list[Finding]:
-    known = pl.DataFrame({"source_id": list(texts), "text": list(texts.values())}, schema={"source_id": pl.String, "text": pl.String})
-    checked = (citations.with_row_index("__row").join(known, on="source_id", how="inner")
-               .filter(~pl.col("text").str.contains(fold_expr(pl.col("quote")), literal=True).fill_null(True))
+def quotes_in_sources(citations: pl.DataFrame, digests: pl.DataFrame, texts: dict[str, str]) -> list[Finding]:
+    """Each distinct (source text, quote) pair is searched once, one source text at a time."""
+    pairs = citations.select("source_id", "folded").join(digests, on="source_id", how="inner").select("digest", "folded").unique()
+    missing = []
+    for (digest,), group in pairs.partition_by("digest", as_dict=True).items():
+        missing.append(group.filter(~pl.lit(texts[digest]).str.contains(pl.col("folded"), literal=True)))
+    if not missing:
+        return []
+    bad = pl.concat(missing).select("folded").unique()
+    if bad.height == 0:
+        return []
+    failing = (citations.with_row_index("__row").join(digests, on="source_id", how="inner").join(bad, on="folded", how="semi")
                .select("__row", "quote").sort("__row"))
-    return cell_findings(CITATIONS, "quote-not-in-source", "quote", checked, "quote not found verbatim in its source: {value!r}")
+    return cell_findings(CITATIONS, "quote-not-in-source", "quote", failing, "quote not found verbatim in its source: {value!r}")
 
 
 def quotes_by_record(citations: pl.DataFrame, sources: pl.DataFrame, key: str) -> pl.DataFrame:
     """key -> all quotes for the record, folded and lowercased, and the dates of the citing sources."""
     return (citations.filter(pl.col(key).is_not_null())
             .join(sources.select("source_id", "published_date"), on="source_id", how="left")
-            .group_by(key).agg(quotes=fold_expr(pl.col("quote")).str.to_lowercase().str.join(" | "),
+            .group_by(key).agg(quotes=pl.col("folded").str.to_lowercase().str.join(" | "),
                                source_dates=pl.col("published_date").drop_nulls()))
 
 
@@ -90,6 +111,7 @@ def facts_in_quotes(name: str, frame: pl.DataFrame, schema: dict, quotes: pl.Dat
     found: list[Finding] = []
     quotes = quotes.select(key, "quotes")
     tokens = quotes.select(key, token=number_tokens(pl.col("quotes"))).explode("token").drop_nulls().unique()
+    key_is_unique = schema.get("primaryKey") == [key]
     note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
     for field in schema["fields"]:
         spec = field.get("x-quoted")
@@ -103,11 +125,13 @@ def facts_in_quotes(name: str, frame: pl.DataFrame, schema: dict, quotes: pl.Dat
         value = pl.col(column).cast(pl.String)
         rows = rows.with_columns(__full=value)
         if kind == "text":
-            pairs = rows.select(key, value=value).unique().join(quotes, on=key, how="left")
+            pairs = rows.select(key, value=value)
+            pairs = (pairs if key_is_unique else pairs.unique()).join(quotes, on=key, how="left")
             bad = pairs.filter(~pl.col("quotes").fill_null("").str.contains(fold_expr(pl.col("value")).str.to_lowercase(), literal=True))
             bad = bad.select(key, "value")
         else:
-            wanted = rows.select(key, value=value.str.slice(0, 4) if kind == "year" else value).unique()
+            wanted = rows.select(key, value=value.str.slice(0, 4) if kind == "year" else value)
+            wanted = wanted if key_is_unique else wanted.unique()
             bad = wanted.join(tokens.rename({"token": "value"}), on=[key, "value"], how="anti")
         if bad.height == 0:
             continue
@@ -154,8 +178,9 @@ def check(root: Path, frames: dict[str, pl.DataFrame], schemas: dict[str, dict])
     sources, citations = frames.get(SOURCES), frames.get(CITATIONS)
     if sources is None or citations is None:
         return found
-    texts, more = source_files(root, sources)
-    found += more + quotes_in_sources(citations, texts)
+    citations = citations.with_columns(folded=fold_expr(pl.col("quote")))
+    digests, texts, more = source_files(root, sources)
+    found += more + quotes_in_sources(citations, digests, texts)
     direct = cited_tables(schemas)
     quotes = {table: quotes_by_record(citations, sources, key) for table, key in direct.items()}
     for name, frame in frames.items():

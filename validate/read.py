@@ -70,23 +70,37 @@ def cast(table: Table, strings: pl.DataFrame) -> tuple[pl.DataFrame, list[Findin
     return strings.select(exprs), found
 
 
+def read_strings(table: Table, raw: bytes) -> tuple[pl.DataFrame | None, list[Finding]]:
+    """Every cell as a string (empty = null). Strict UTF-8 first; only on failure is the bad byte located."""
+    options = {"infer_schema": False, "truncate_ragged_lines": True, "raise_if_empty": False, "quote_char": '"'}
+    try:
+        return pl.read_csv(raw, encoding="utf8", **options), []
+    except pl.exceptions.ComputeError as exc:
+        bad = hygiene.utf8_error(table.name, raw)
+        if bad is None:
+            return None, [Finding("row-width", f"the CSV cannot be parsed: {str(exc).splitlines()[0]}", table.name)]
+    try:
+        return pl.read_csv(raw, encoding="utf8-lossy", **options), [bad]
+    except pl.exceptions.PolarsError as exc:
+        return None, [bad, Finding("row-width", f"the CSV cannot be parsed: {str(exc).splitlines()[0]}", table.name)]
+
+
 def load(table: Table) -> tuple[Loaded, list[Finding]]:
     raw = table.path.read_bytes()
-    found, utf8 = hygiene.check_bytes(table.name, raw)
+    found = hygiene.check_bytes(table.name, raw)
     header = read_header(raw)
     header_findings = check_header(table, header)
     found += header_findings
-    found += hygiene.check_row_widths(table.name, hygiene.lines_frame(raw), len(header))
-    try:
-        strings = pl.read_csv(raw, infer_schema=False, truncate_ragged_lines=True, encoding="utf8" if utf8 else "utf8-lossy",
-                              raise_if_empty=False, quote_char='"')
-    except pl.exceptions.PolarsError as exc:
-        found.append(Finding("row-width", f"the CSV cannot be parsed: {str(exc).splitlines()[0]}", table.name))
+    strings, more = read_strings(table, raw)
+    found += more
+    found += hygiene.check_row_widths(table.name, hygiene.lines_frame(raw), strings, len(header))
+    if strings is None:
         return Loaded(table, None), found
     if strings.height == 0:
         found.append(Finding("table-empty", "the table has a header but no rows", table.name, 2))
     if header_findings:
         return Loaded(table, None), found  # columns cannot be matched to fields; header-mismatch says why
-    found += hygiene.check_cells(table.name, strings, text_fields(table))
+    found += hygiene.check_cells(table.name, strings, text_fields(table), ascii_only=raw.isascii())
+    del raw
     typed, type_findings = cast(table, strings)
     return Loaded(table, typed), found + type_findings
