@@ -196,6 +196,7 @@ FAULTS: list[Fault] = [
     Fault("bom", "encoding-bom", "people", _bom),
     Fault("invalid-utf8", "encoding-utf8", "people", _bad_utf8),
     Fault("crlf", "line-ending", "people", _crlf),
+    Fault("stray-cr-in-header", "line-ending", "people", lambda p: set_raw(p, "people", b"\r" + raw(p, "people")) or 1),
     Fault("blank-line", "blank-line", "people", _blank_line),
     Fault("trailing-separator", "row-width", "countries", _trailing_separator),
     Fault("missing-cell", "row-width", "countries", _missing_cell),

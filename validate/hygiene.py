@@ -6,9 +6,11 @@ so these checks never rely on a CSV reader's view of the file.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import polars as pl
 
@@ -23,70 +25,121 @@ WHITESPACE = r"^\s|\s$|[\r\n]"
 MOJIBAKE = r"[ÃÂÐÑ][\x{80}-\x{BF}‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|â€"
 
 
-def first_line_of(raw: bytes, offset: int) -> int:
-    return raw.count(b"\n", 0, offset) + 1
+CHUNK = 8 << 20  # files are read in chunks of 8 MiB, never whole
 
 
-def check_bytes(table: str, raw: bytes) -> list[Finding]:
+@dataclass
+class ByteFacts:
+    """What a streaming pass over the raw bytes learns about a file."""
+
+    size: int = 0
+    lines: int = 0  # newline characters
+    bom: bool = False
+    ascii: bool = True
+    unit_separator: bool = False  # b"\x1f", which the line reader uses as its separator
+    cr_count: int = 0
+    first_cr_line: int | None = None
+    first_blank_line: int | None = None
+    ends_with_newline: bool = False
+
+
+def scan_bytes(path: Path) -> ByteFacts:
+    facts = ByteFacts()
+    previous = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            if facts.size == 0:
+                facts.bom = chunk.startswith(b"\xef\xbb\xbf")
+                if chunk.startswith(b"\n"):
+                    facts.first_blank_line = 1
+            facts.ascii = facts.ascii and chunk.isascii()
+            facts.unit_separator = facts.unit_separator or b"\x1f" in chunk
+            if facts.first_cr_line is None and (at := chunk.find(b"\r")) >= 0:
+                facts.first_cr_line = facts.lines + chunk.count(b"\n", 0, at) + 1
+            facts.cr_count += chunk.count(b"\r")
+            if facts.first_blank_line is None:
+                joined = previous[-1:] + chunk
+                if (at := joined.find(b"\n\n")) >= 0:
+                    facts.first_blank_line = facts.lines - (1 if previous[-1:] == b"\n" else 0) + joined.count(b"\n", 0, at) + 2
+            facts.lines += chunk.count(b"\n")
+            facts.size += len(chunk)
+            previous = chunk
+    facts.ends_with_newline = previous.endswith(b"\n")
+    return facts
+
+
+def check_bytes(table: str, facts: ByteFacts) -> list[Finding]:
     """Checks that need the bytes (UTF-8 validity is checked by the strict read, see utf8_error)."""
     found: list[Finding] = []
-    if raw.startswith(b"\xef\xbb\xbf"):
+    if facts.bom:
         found.append(Finding("encoding-bom", "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM", table, 1))
-    cr = raw.find(b"\r")
-    if cr >= 0:
-        n = raw.count(b"\r")
-        found.append(Finding("line-ending", f"carriage return found ({n} in the file); use LF line endings", table,
-                             first_line_of(raw, cr)))
-    if not raw.endswith(b"\n"):
-        found.append(Finding("blank-line", "the file does not end with a newline", table, first_line_of(raw, len(raw))))
-    else:
-        blank = raw.find(b"\n\n")
-        if blank >= 0 or raw.startswith(b"\n"):
-            at = 0 if raw.startswith(b"\n") else blank + 1
-            found.append(Finding("blank-line", "blank line", table, first_line_of(raw, at)))
+    if facts.first_cr_line is not None:
+        found.append(Finding("line-ending", f"carriage return found ({facts.cr_count} in the file); use LF line endings", table,
+                             facts.first_cr_line))
+    if facts.size and not facts.ends_with_newline:
+        found.append(Finding("blank-line", "the file does not end with a newline", table, facts.lines + 1))
+    elif facts.first_blank_line is not None:
+        found.append(Finding("blank-line", "blank line", table, facts.first_blank_line))
     return found
 
 
-def utf8_error(table: str, raw: bytes) -> Finding | None:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad = raw[exc.start:exc.start + 1]
-        return Finding("encoding-utf8", f"invalid UTF-8 byte {bad!r} at byte {exc.start}", table,
-                       first_line_of(raw, exc.start), value=repr(raw[max(0, exc.start - 10):exc.start + 10]))
-    return None
+def utf8_error(table: str, path: Path) -> Finding | None:
+    """Locate the first invalid UTF-8 byte, reading in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = lines = 0
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                at = max(exc.start, 0)
+                pending = len(exc.object) - len(chunk)  # bytes the decoder held over from the previous chunk
+                where = offset - pending + at
+                line = lines + exc.object.count(b"\n", 0, at) - (exc.object[:pending].count(b"\n") if pending > 0 else 0) + 1
+                bad = exc.object[at:at + 1]
+                return Finding("encoding-utf8", f"invalid UTF-8 byte {bad!r} at byte {where}", table, line,
+                               value=repr(exc.object[max(0, at - 10):at + 10]))
+            if not chunk:
+                return None
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
 
 
-def lines_frame(raw: bytes) -> pl.DataFrame:
-    """Every physical line as one string, so that rows can be counted without trusting the CSV reader."""
-    if b"\x1f" not in raw:
-        return pl.read_csv(raw, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"],
-                           encoding="utf8-lossy", empty_string_is_null=False, raise_if_empty=False)
-    text = raw.decode("utf-8", errors="replace")
-    return pl.DataFrame({"line": text.removesuffix("\n").split("\n")})
+def line_commas(path: Path, facts: ByteFacts) -> pl.DataFrame:
+    """The number of commas on every physical line, without holding the lines themselves."""
+    if not facts.unit_separator:
+        return (pl.scan_csv(path, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"],
+                            encoding="utf8-lossy", raise_if_empty=False)
+                .select(commas=pl.col("line").str.count_matches(",", literal=True).fill_null(0),
+                        blank=pl.col("line").fill_null("").str.strip_chars() == "")
+                .collect(engine="streaming"))
+    text = path.read_bytes().decode("utf-8", errors="replace").removesuffix("\n").split("\n")
+    return pl.DataFrame({"line": text}).select(commas=pl.col("line").str.count_matches(",", literal=True),
+                                               blank=pl.col("line").str.strip_chars() == "")
 
 
-def check_row_widths(table: str, lines: pl.DataFrame, strings: pl.DataFrame | None, width: int) -> list[Finding]:
+def check_row_widths(table: str, path: Path, facts: ByteFacts, strings: pl.DataFrame | None, width: int) -> list[Finding]:
     """Rows whose cell count differs from the header's.
 
     A line's separators are its commas less the commas inside its parsed cells, so no regex is needed.
-    That needs lines and rows to pair up one to one; a line break inside a quoted cell breaks the
-    pairing, and then quoted segments are stripped with a regex instead.
+    That needs lines and rows to pair up one to one; where they do not (a line break inside a quoted
+    cell), quoted segments are stripped from each line with a regex instead.
     """
-    line = pl.col("line")
-    if strings is not None and strings.height == lines.height - 1 and strings.width == width:
+    per_line = line_commas(path, facts)
+    if strings is not None and strings.height == per_line.height - 1 and strings.width == width:
         inner = pl.sum_horizontal([pl.col(c).str.count_matches(",", literal=True).fill_null(0) for c in strings.columns])
-        body = strings.select(inner.alias("inner"))
-        cells = (lines.slice(1).select(line.str.count_matches(",", literal=True).alias("commas")).hstack(body)
-                 .select((pl.col("commas") - pl.col("inner") + 1).alias("cells")))
-        counted = pl.concat([lines.head(1).select(cells=line.str.count_matches(",", literal=True) + 1), cells])
+        inner_counts = pl.concat([pl.Series("inner", [0], dtype=pl.UInt32), strings.select(inner.cast(pl.UInt32)).to_series()])
+        counted = per_line.with_columns(cells=pl.col("commas") - inner_counts + 1)
     else:
+        text = path.read_bytes().decode("utf-8", errors="replace").removesuffix("\n").split("\n")
+        line = pl.col("line")
         stripped = pl.when(line.str.contains('"', literal=True)).then(line.str.replace_all(r'"(?:[^"]|"")*"', "")).otherwise(line)
-        counted = lines.select(cells=stripped.str.count_matches(",", literal=True) + 1)
-    counted = counted.hstack(lines).with_columns(n=pl.int_range(1, pl.len() + 1, dtype=pl.UInt32))
-    counted = counted.filter((pl.col("cells") != width) & (line.str.strip_chars() != ""))
-    return cell_findings(table, "row-width", "", counted.select("n", "cells"),
-                         "row has {value} cells, header has " + str(width), line_is_row=False)
+        counted = pl.DataFrame({"line": text}).select(cells=stripped.str.count_matches(",", literal=True) + 1,
+                                                      blank=line.str.strip_chars() == "")
+    bad = (counted.with_columns(n=pl.int_range(1, pl.len() + 1, dtype=pl.UInt32))
+           .filter((pl.col("cells") != width) & ~pl.col("blank")))
+    return cell_findings(table, "row-width", "", bad.select("n", "cells"), "row has {value} cells, header has " + str(width), line_is_row=False)
 
 
 def cell_findings(table: str, rule: str, column: str, failing: pl.DataFrame, message: str, line_is_row: bool = True) -> list[Finding]:

@@ -191,24 +191,22 @@ def check(root: Path, frames: dict[str, pl.DataFrame], schemas: dict[str, dict])
     sources, citations = frames.get(SOURCES), frames.get(CITATIONS)
     if sources is None or citations is None:
         return found
-    citations = citations.with_columns(folded=fold_expr(pl.col("quote")))
-    lowered = pl.col("folded").str.to_lowercase()
-    dated = (citations.select(*cited_tables(schemas).values(), "source_id", lowered.alias("lowered"))
+    digests, texts, more = source_files(root, sources)
+    found += more + quotes_in_sources(citations.select("source_id", "quote", folded=fold_expr(pl.col("quote"))), digests, texts)
+    direct = cited_tables(schemas)
+    # one row per citation: its record keys, its quote folded and lowercased, the numbers it states, its source's date
+    dated = (citations.select(*direct.values(), "source_id", lowered=fold_expr(pl.col("quote")).str.to_lowercase())
              .with_columns(numbers=number_tokens(pl.col("lowered")).list.join(" ").map_batches(lambda s: " " + s + " "))
              .join(sources.select("source_id", "published_date"), on="source_id", how="left"))
-    digests, texts, more = source_files(root, sources)
-    found += more + quotes_in_sources(citations, digests, texts)
-    direct = cited_tables(schemas)
-    quotes = {table: quotes_by_record(dated, key) for table, key in direct.items()}
     for name, frame in frames.items():
         schema = schemas[name]
         if name in direct:
             pk = schema["primaryKey"][0]
-            q = quotes[name].rename({direct[name]: pk})
-            found += facts_in_quotes(name, frame, schema, q, pk) + dates_after_source(name, frame, schema, q, pk)
-        elif schema.get("x-cited-via"):
+            quotes = quotes_by_record(dated, direct[name]).rename({direct[name]: pk})
+            found += facts_in_quotes(name, frame, schema, quotes, pk) + dates_after_source(name, frame, schema, quotes, pk)
+        elif schema.get("x-cited-via") and quoted_fields(schema):
             via = schema["x-cited-via"]
             parent = next(fk["reference"]["resource"] for fk in schema["foreignKeys"] if fk["fields"] == [via])
-            if parent in quotes:
-                found += facts_in_quotes(name, frame, schema, quotes[parent].rename({direct[parent]: via}), via)
+            if parent in direct:
+                found += facts_in_quotes(name, frame, schema, quotes_by_record(dated, direct[parent]).rename({direct[parent]: via}), via)
     return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -31,9 +32,13 @@ def text_fields(table: Table) -> list[str]:
     return [f["name"] for f in table.fields if f.get("type", "string") == "string"]
 
 
-def read_header(raw: bytes) -> list[str]:
-    first = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
-    return next(csv.reader([first]), [])
+def read_header(path: Path) -> list[str]:
+    with path.open("rb") as handle:
+        first = handle.readline(1 << 20).decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    try:
+        return next(csv.reader([first]), [])
+    except csv.Error:  # a stray carriage return or NUL: split plainly, header-mismatch will say what is wrong
+        return first.split(",")
 
 
 def check_header(table: Table, header: list[str]) -> list[Finding]:
@@ -70,37 +75,36 @@ def cast(table: Table, strings: pl.DataFrame) -> tuple[pl.DataFrame, list[Findin
     return strings.select(exprs), found
 
 
-def read_strings(table: Table, raw: bytes) -> tuple[pl.DataFrame | None, list[Finding]]:
+def read_strings(table: Table) -> tuple[pl.DataFrame | None, list[Finding]]:
     """Every cell as a string (empty = null). Strict UTF-8 first; only on failure is the bad byte located."""
     options = {"infer_schema": False, "truncate_ragged_lines": True, "raise_if_empty": False, "quote_char": '"'}
     try:
-        return pl.read_csv(raw, encoding="utf8", **options), []
+        return pl.read_csv(table.path, encoding="utf8", **options), []
     except pl.exceptions.ComputeError as exc:
-        bad = hygiene.utf8_error(table.name, raw)
+        bad = hygiene.utf8_error(table.name, table.path)
         if bad is None:
             return None, [Finding("row-width", f"the CSV cannot be parsed: {str(exc).splitlines()[0]}", table.name)]
     try:
-        return pl.read_csv(raw, encoding="utf8-lossy", **options), [bad]
+        return pl.read_csv(table.path, encoding="utf8-lossy", **options), [bad]
     except pl.exceptions.PolarsError as exc:
         return None, [bad, Finding("row-width", f"the CSV cannot be parsed: {str(exc).splitlines()[0]}", table.name)]
 
 
 def load(table: Table) -> tuple[Loaded, list[Finding]]:
-    raw = table.path.read_bytes()
-    found = hygiene.check_bytes(table.name, raw)
-    header = read_header(raw)
+    facts = hygiene.scan_bytes(table.path)
+    found = hygiene.check_bytes(table.name, facts)
+    header = read_header(table.path)
     header_findings = check_header(table, header)
     found += header_findings
-    strings, more = read_strings(table, raw)
+    strings, more = read_strings(table)
     found += more
-    found += hygiene.check_row_widths(table.name, hygiene.lines_frame(raw), strings, len(header))
+    found += hygiene.check_row_widths(table.name, table.path, facts, strings, len(header))
     if strings is None:
         return Loaded(table, None), found
     if strings.height == 0:
         found.append(Finding("table-empty", "the table has a header but no rows", table.name, 2))
     if header_findings:
         return Loaded(table, None), found  # columns cannot be matched to fields; header-mismatch says why
-    found += hygiene.check_cells(table.name, strings, text_fields(table), ascii_only=raw.isascii())
-    del raw
+    found += hygiene.check_cells(table.name, strings, text_fields(table), ascii_only=facts.ascii)
     typed, type_findings = cast(table, strings)
     return Loaded(table, typed), found + type_findings

@@ -19,7 +19,8 @@ def validate_package(root: Path) -> list[Finding]:
     package, found = open_package(root)
     found += versioning.check(root, package.descriptor)
     frames: dict[str, pl.DataFrame] = {}
-    for name, table in package.tables.items():
+    # largest first: its reading needs the most transient memory, and little else is held yet
+    for name, table in sorted(package.tables.items(), key=lambda item: -item[1].path.stat().st_size):
         loaded, more = read.load(table)
         found += more
         if loaded.frame is not None:
