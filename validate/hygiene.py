@@ -45,7 +45,7 @@ class ByteFacts:
 
 def scan_bytes(path: Path) -> ByteFacts:
     facts = ByteFacts()
-    previous = b""
+    last = b""
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
             if facts.size == 0:
@@ -54,17 +54,19 @@ def scan_bytes(path: Path) -> ByteFacts:
                     facts.first_blank_line = 1
             facts.ascii = facts.ascii and chunk.isascii()
             facts.unit_separator = facts.unit_separator or b"\x1f" in chunk
-            if facts.first_cr_line is None and (at := chunk.find(b"\r")) >= 0:
-                facts.first_cr_line = facts.lines + chunk.count(b"\n", 0, at) + 1
-            facts.cr_count += chunk.count(b"\r")
+            if (at := chunk.find(b"\r")) >= 0:
+                if facts.first_cr_line is None:
+                    facts.first_cr_line = facts.lines + chunk.count(b"\n", 0, at) + 1
+                facts.cr_count += chunk.count(b"\r", at)
             if facts.first_blank_line is None:
-                joined = previous[-1:] + chunk
-                if (at := joined.find(b"\n\n")) >= 0:
-                    facts.first_blank_line = facts.lines - (1 if previous[-1:] == b"\n" else 0) + joined.count(b"\n", 0, at) + 2
+                if last == b"\n" and chunk.startswith(b"\n"):
+                    facts.first_blank_line = facts.lines + 1
+                elif (at := chunk.find(b"\n\n")) >= 0:
+                    facts.first_blank_line = facts.lines + chunk.count(b"\n", 0, at) + 2
             facts.lines += chunk.count(b"\n")
             facts.size += len(chunk)
-            previous = chunk
-    facts.ends_with_newline = previous.endswith(b"\n")
+            last = chunk[-1:]
+    facts.ends_with_newline = last == b"\n"
     return facts
 
 
@@ -192,12 +194,12 @@ def check_cells(table: str, df: pl.DataFrame, text_columns: list[str], ascii_onl
     suspect = []
     for column in df.columns:
         col = pl.col(column)
-        flag = (col.str.head(1).str.contains(r"\s") | col.str.tail(1).str.contains(r"\s") | col.str.contains("\n", literal=True)
-                | col.str.contains("\r", literal=True) | (col.str.len_bytes() > MAX_CELL))
+        flag = ((col.str.strip_chars().str.len_bytes() != col.str.len_bytes()) | col.str.contains(r"[\r\n]")
+                | (col.str.len_bytes() > MAX_CELL))
         if column in text_columns:
             flag = flag | col.str.head(1).is_in(FORMULA_STARTS)
         if not ascii_only:
-            flag = flag | col.str.contains(MOJIBAKE) | col.str.contains(nfc_suspects())
+            flag = flag | col.str.contains(MOJIBAKE + "|" + nfc_suspects())
         suspect.append(flag.any().alias(column))
     flagged = [c for c, hit in df.select(suspect).row(0, named=True).items() if hit] if suspect else []
     found: list[Finding] = []

@@ -64,10 +64,11 @@ def source_files(root: Path, sources: pl.DataFrame) -> tuple[pl.DataFrame, dict[
         if path is None:
             found.append(Finding("path-unsafe", why, SOURCES, line, "path", raw_path))
             continue
-        if not path.is_file():
+        try:
+            data = path.read_bytes()
+        except OSError:
             found.append(Finding("source-file-missing", f"archived file {raw_path} does not exist", SOURCES, line, "path", raw_path))
             continue
-        data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if digest != recorded:
             found.append(Finding("source-hash", f"SHA-256 of {raw_path} is {digest}, the table says {recorded}",

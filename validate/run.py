@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
 
 from . import integrity, pandera_schemas, provenance, read, versioning
 from .findings import Finding
-from .package import open_package
+from .package import Table, open_package
+
+
+def check_table(table: Table) -> tuple[pl.DataFrame | None, list[Finding]]:
+    """Everything that needs only this table: bytes, header, types, and its pandera schema."""
+    loaded, found = read.load(table)
+    if loaded.frame is not None:
+        found += pandera_schemas.validate(table, loaded.frame)
+    return loaded.frame, found
 
 
 def validate_package(root: Path) -> list[Finding]:
@@ -20,12 +29,12 @@ def validate_package(root: Path) -> list[Finding]:
     found += versioning.check(root, package.descriptor)
     frames: dict[str, pl.DataFrame] = {}
     # largest first: its reading needs the most transient memory, and little else is held yet
-    for name, table in sorted(package.tables.items(), key=lambda item: -item[1].path.stat().st_size):
-        loaded, more = read.load(table)
-        found += more
-        if loaded.frame is not None:
-            found += pandera_schemas.validate(table, loaded.frame)
-            frames[name] = loaded.frame
+    ordered = sorted(package.tables.values(), key=lambda table: -table.path.stat().st_size)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for table, (frame, more) in zip(ordered, pool.map(check_table, ordered), strict=True):
+            found += more
+            if frame is not None:
+                frames[table.name] = frame
     schemas = {name: t.schema for name, t in package.tables.items() if name in frames}
     found += integrity.check(frames, schemas)
     found += provenance.check(root, frames, schemas)
