@@ -30,40 +30,47 @@ CHUNK = 8 << 20  # files are read in chunks of 8 MiB, never whole
 
 @dataclass
 class ByteFacts:
-    """What a streaming pass over the raw bytes learns about a file."""
+    """What one streaming pass over the raw bytes learns about a file. Offsets, not line numbers:
+    a line number is counted only when there is something to report."""
 
+    path: Path
     size: int = 0
-    lines: int = 0  # newline characters
     bom: bool = False
     ascii: bool = True
-    unit_separator: bool = False  # b"\x1f", which the line reader uses as its separator
     cr_count: int = 0
-    first_cr_line: int | None = None
-    first_blank_line: int | None = None
+    first_cr: int | None = None
+    first_blank: int | None = None  # offset of the first byte of the first blank line
     ends_with_newline: bool = False
+
+    def line_at(self, offset: int) -> int:
+        """1-based line number of a byte offset, counted by reading up to it."""
+        lines, done = 1, 0
+        with self.path.open("rb") as handle:
+            while done < offset and (chunk := handle.read(min(CHUNK, offset - done))):
+                lines += chunk.count(b"\n")
+                done += len(chunk)
+        return lines
 
 
 def scan_bytes(path: Path) -> ByteFacts:
-    facts = ByteFacts()
+    facts = ByteFacts(path)
     last = b""
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
             if facts.size == 0:
                 facts.bom = chunk.startswith(b"\xef\xbb\xbf")
                 if chunk.startswith(b"\n"):
-                    facts.first_blank_line = 1
+                    facts.first_blank = 0
             facts.ascii = facts.ascii and chunk.isascii()
-            facts.unit_separator = facts.unit_separator or b"\x1f" in chunk
             if (at := chunk.find(b"\r")) >= 0:
-                if facts.first_cr_line is None:
-                    facts.first_cr_line = facts.lines + chunk.count(b"\n", 0, at) + 1
+                if facts.first_cr is None:
+                    facts.first_cr = facts.size + at
                 facts.cr_count += chunk.count(b"\r", at)
-            if facts.first_blank_line is None:
+            if facts.first_blank is None:
                 if last == b"\n" and chunk.startswith(b"\n"):
-                    facts.first_blank_line = facts.lines + 1
+                    facts.first_blank = facts.size
                 elif (at := chunk.find(b"\n\n")) >= 0:
-                    facts.first_blank_line = facts.lines + chunk.count(b"\n", 0, at) + 2
-            facts.lines += chunk.count(b"\n")
+                    facts.first_blank = facts.size + at + 1
             facts.size += len(chunk)
             last = chunk[-1:]
     facts.ends_with_newline = last == b"\n"
@@ -75,13 +82,13 @@ def check_bytes(table: str, facts: ByteFacts) -> list[Finding]:
     found: list[Finding] = []
     if facts.bom:
         found.append(Finding("encoding-bom", "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM", table, 1))
-    if facts.first_cr_line is not None:
+    if facts.first_cr is not None:
         found.append(Finding("line-ending", f"carriage return found ({facts.cr_count} in the file); use LF line endings", table,
-                             facts.first_cr_line))
+                             facts.line_at(facts.first_cr)))
     if facts.size and not facts.ends_with_newline:
-        found.append(Finding("blank-line", "the file does not end with a newline", table, facts.lines + 1))
-    elif facts.first_blank_line is not None:
-        found.append(Finding("blank-line", "blank line", table, facts.first_blank_line))
+        found.append(Finding("blank-line", "the file does not end with a newline", table, facts.line_at(facts.size)))
+    elif facts.first_blank is not None:
+        found.append(Finding("blank-line", "blank line", table, facts.line_at(facts.first_blank)))
     return found
 
 
@@ -108,27 +115,32 @@ def utf8_error(table: str, path: Path) -> Finding | None:
             lines += chunk.count(b"\n")
 
 
-def line_commas(path: Path, facts: ByteFacts) -> pl.DataFrame:
-    """The number of commas on every physical line, without holding the lines themselves."""
-    if not facts.unit_separator:
+def line_commas(path: Path) -> pl.DataFrame:
+    """The number of commas on every physical line, without holding the lines themselves.
+
+    The lines are read as one column split on the unit separator (0x1F); a file that contains that
+    byte is split in Python instead.
+    """
+    try:
         return (pl.scan_csv(path, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"],
                             encoding="utf8-lossy", raise_if_empty=False)
                 .select(commas=pl.col("line").str.count_matches(",", literal=True).fill_null(0),
                         blank=pl.col("line").fill_null("").str.strip_chars() == "")
                 .collect(engine="streaming"))
-    text = path.read_bytes().decode("utf-8", errors="replace").removesuffix("\n").split("\n")
-    return pl.DataFrame({"line": text}).select(commas=pl.col("line").str.count_matches(",", literal=True),
-                                               blank=pl.col("line").str.strip_chars() == "")
+    except pl.exceptions.PolarsError:
+        text = path.read_bytes().decode("utf-8", errors="replace").removesuffix("\n").split("\n")
+        return pl.DataFrame({"line": text}).select(commas=pl.col("line").str.count_matches(",", literal=True),
+                                                   blank=pl.col("line").str.strip_chars() == "")
 
 
-def check_row_widths(table: str, path: Path, facts: ByteFacts, strings: pl.DataFrame | None, width: int) -> list[Finding]:
+def check_row_widths(table: str, path: Path, strings: pl.DataFrame | None, width: int) -> list[Finding]:
     """Rows whose cell count differs from the header's.
 
     A line's separators are its commas less the commas inside its parsed cells, so no regex is needed.
     That needs lines and rows to pair up one to one; where they do not (a line break inside a quoted
     cell), quoted segments are stripped from each line with a regex instead.
     """
-    per_line = line_commas(path, facts)
+    per_line = line_commas(path)
     if strings is not None and strings.height == per_line.height - 1 and strings.width == width:
         inner = pl.sum_horizontal([pl.col(c).str.count_matches(",", literal=True).fill_null(0) for c in strings.columns])
         inner_counts = pl.concat([pl.Series("inner", [0], dtype=pl.UInt32), strings.select(inner.cast(pl.UInt32)).to_series()])

@@ -98,7 +98,7 @@ def load(table: Table) -> tuple[Loaded, list[Finding]]:
     found += header_findings
     strings, more = read_strings(table)
     found += more
-    found += hygiene.check_row_widths(table.name, table.path, facts, strings, len(header))
+    found += hygiene.check_row_widths(table.name, table.path, strings, len(header))
     if strings is None:
         return Loaded(table, None), found
     if strings.height == 0:
