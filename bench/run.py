@@ -5,11 +5,12 @@
     .venv/bin/python bench/run.py --big                 # adds 4M rows
 
 For each scale: generate a clean package (bench/synth.py) and require our validator to find it
-valid; copy it and plant five defects at known rows; then time `python -m validate`,
+valid; copy it and plant eight defects at known rows (five that frictionless can also see); then time `python -m validate`,
 `frictionless validate` and a typed polars read (bench/polars_read.py) on that copy, each in its own
 child process (wall time, peak RSS from os.wait4), and check which planted defects each tool reports.
 Prints a Markdown table; exits 1 when our validator misses a planted defect or reports an error on
-a clean package. Packages are written under bench/out/ (git-ignored) and removed unless --keep.
+a clean package, or when frictionless misses a planted defect that its own rules cover. Packages
+are written under bench/out/ (git-ignored) and removed unless --keep.
 """
 
 from __future__ import annotations
@@ -139,6 +140,9 @@ def bench_scale(target: int, out: Path, skip_frictionless: bool, failures: list[
         theirs = frictionless(damaged)
         found_fr = caught_by_frictionless(parse_json(theirs, "frictionless"), defects)
         log(f"[{target:,}] frictionless: {theirs.seconds:.2f} s, {theirs.peak_mb:.0f} MB, caught {found_fr}")
+        should = [d.id for d in defects if d.frictionless and d.id not in found_fr]
+        if should:
+            failures.append(f"{target:,} rows: frictionless missed {should}, which its rules cover")
     floor = polars_read(damaged)
     if floor.exit_code != 0:
         failures.append(f"{target:,} rows: the polars read failed: {floor.stderr[-500:]}")

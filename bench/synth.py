@@ -203,7 +203,7 @@ def set_cell(df: pl.DataFrame, row: int, column: str, value: str) -> pl.DataFram
 
 
 def plant_defects(root: Path) -> list[Defect]:
-    """Damage the package at `root` in place, five ways, at rows in the middle of the tables; return where."""
+    """Damage the package at `root` in place, eight ways, at rows in the middle of the tables; return where."""
     defects: list[Defect] = []
     edits: dict[str, pl.DataFrame] = {}
 
@@ -230,8 +230,13 @@ def plant_defects(root: Path) -> list[Defect]:
     plant("duplicate-pk", "citations", pl.lit(True), "citation_id", lambda col, i: str(col[i - 1]), {"unique"},
           {"primary-key", "unique-error"}, duplicate=True)
     # the year is kept, so that the year is still in the quotes and only calendar-date is at stake
+    # frictionless cannot know: the Table Schema types partial dates as patterned strings
     plant("impossible-date", "memberships", pl.col("start_date").str.len_chars() == 4, "start_date", lambda col, i: f"{col[i]}-02-30",
-          {"calendar-date"}, {"type-error", "constraint-error"})
+          {"calendar-date"}, set())
+    plant("enum-unknown", "agencies", pl.col("agency_type").is_not_null(), "agency_type", const("space-company"),
+          {"enum"}, {"constraint-error"}, at=0.3)
+    plant("required-empty", "events", pl.lit(True), "name", const(""), {"required"}, {"constraint-error"})
+    plant("pattern", "agreements", pl.lit(True), "signed_date", const("2025-9-1"), {"pattern"}, {"constraint-error"})
     plant("quote-not-in-source", "citations", pl.lit(True), "quote",
           const("the agencies agreed to build a lunar base on the far side of the Moon"), {"quote-not-in-source"}, set(), at=0.6)
     plant("formula-cell", "people", pl.lit(True), "note", const('=HYPERLINK("https://example.org","details")'), {"formula-cell"}, set())

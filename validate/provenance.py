@@ -112,6 +112,27 @@ def quotes_by_record(citations: pl.DataFrame, key: str) -> pl.DataFrame:
                                source_dates=pl.col("published_date").drop_nulls()))
 
 
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+
+
+def has_number(number: pl.Expr) -> pl.Expr:
+    return pl.col("numbers").str.contains(pl.concat_str([pl.lit(" "), number, pl.lit(" ")]), literal=True)
+
+
+def date_in_quotes(value: pl.Expr) -> pl.Expr:
+    """The year of a partial date is in the quotes, and so are its month (by name or number) and day where it has them.
+
+    This is what catches a month or day padded onto a date the source gives less precisely.
+    """
+    length = value.str.len_chars()
+    month, day = value.str.slice(5, 2), value.str.slice(8, 2)
+    month_name = month.cast(pl.Int8, strict=False).replace_strict(dict(enumerate(MONTHS, 1)), default="", return_dtype=pl.String)
+    month_ok = (length < 7) | pl.col("quotes").str.contains(month_name, literal=True) | has_number(month) | has_number(
+        month.str.strip_chars_start("0"))
+    day_ok = (length < 10) | has_number(day) | has_number(day.str.strip_chars_start("0"))
+    return has_number(value.str.slice(0, 4)) & month_ok & day_ok
+
+
 def quoted_fields(schema: dict) -> list[tuple[str, str, str | None]]:
     """(column, kind, unless) for each field whose values must appear in the quotes."""
     out = []
@@ -145,9 +166,10 @@ def facts_in_quotes(name: str, frame: pl.DataFrame, schema: dict, quotes: pl.Dat
         value = pl.col(column).cast(pl.String)
         if kind == "text":
             present = pl.col("quotes").str.contains(fold_expr(value).str.to_lowercase(), literal=True)
+        elif kind == "year":
+            present = date_in_quotes(value)
         else:
-            number = value.str.slice(0, 4) if kind == "year" else value
-            present = pl.col("numbers").str.contains(pl.concat_str([pl.lit(" "), number, pl.lit(" ")]), literal=True)
+            present = has_number(value)
         bad = value.is_not_null() & ~present & ~note.str.contains(f"{column}:", literal=True)
         if unless:
             bad = bad & ~pl.col(unless).fill_null(False)
