@@ -29,7 +29,7 @@ def _replace_raw(table: str, old: bytes, new: bytes, count: int = 1) -> Callable
     def damage(pkg: Path) -> int | None:
         data = raw(pkg, table)
         assert old in data, old
-        line = data[: data.index(old)].count(b"\n") + 1
+        line = data[: data.index(old) + old.startswith(b"\n")].count(b"\n") + 1
         set_raw(pkg, table, data.replace(old, new, count))
         return line
     return damage
@@ -219,6 +219,7 @@ FAULTS: list[Fault] = [
     Fault("boolean-not-a-boolean", "type", "events", _cell("events", "copuos-68", "name_supplied", "maybe")),
     # field rules
     Fault("required-empty", "required", "agencies", _cell("agencies", "airbus", "name", "")),
+    Fault("required-quoted-empty", "required", "agencies", _replace_raw("agencies", b"\nairbus,Airbus,", b'\nairbus,"",')),
     Fault("duplicate-primary-key", "unique", "people", _duplicate_key),
     Fault("id-not-a-slug", "pattern", "agencies", _cell("agencies", "airbus", "agency_id", "Airbus_SE")),
     Fault("date-malformed", "pattern", "events", _cell("events", "space-days-kazakhstan-2025", "start_date", "2025-9-1")),

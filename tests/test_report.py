@@ -52,3 +52,22 @@ def test_many_failures_are_counted_not_all_listed(package):
     assert result.report["counts"]["enum"] == 22
     listed = result.at("enum")
     assert len(listed) == 20 and listed[-1]["more"] == 2
+
+
+def test_readme_python_examples_run(monkeypatch):
+    """The loading examples in the README work as written (those whose libraries are installed)."""
+    import importlib.util
+    import re
+
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text("utf-8"), flags=re.DOTALL)
+    ran = 0
+    for block in blocks:
+        modules = re.findall(r"^(?:import|from) (\w+)", block, flags=re.MULTILINE)
+        if all(importlib.util.find_spec(m) for m in modules):
+            namespace: dict = {}
+            exec(compile(block, "README.md", "exec"), namespace)  # the README's own examples
+            ran += 1
+    assert ran >= 2

@@ -49,7 +49,8 @@ RULES: dict[str, tuple[str, str]] = {
     "source-file-missing": ("provenance", "each source's archived file exists inside the package"),
     "source-hash": ("provenance", "each archived file's SHA-256 equals the sources table"),
     "quote-not-in-source": ("provenance", "each quote occurs verbatim in its source (white space and typographic quotes folded)"),
-    "fact-not-in-quote": ("provenance", "names, years and numbers a row states appear in its quotes, or its note explains them (`column: ...`)"),
+    "fact-not-in-quote": ("provenance", "names, dates (year, and month and day where given) and numbers a row states are in its quotes, "
+                                        "or its note explains them (`column: ...`)"),
     "date-after-source": ("provenance", "a date reported as past is not after the date of a source that reports it"),
     "country-code": ("provenance", "country codes are ISO 3166-1 alpha-3 codes (pycountry)"),
     # versioning

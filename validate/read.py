@@ -77,7 +77,8 @@ def cast(table: Table, strings: pl.DataFrame) -> tuple[pl.DataFrame, list[Findin
 
 def read_strings(table: Table) -> tuple[pl.DataFrame | None, list[Finding]]:
     """Every cell as a string (empty = null). Strict UTF-8 first; only on failure is the bad byte located."""
-    options = {"infer_schema": False, "truncate_ragged_lines": True, "raise_if_empty": False, "quote_char": '"'}
+    # null_values: a quoted empty cell ("") is empty too, as in frictionless (missingValues [""])
+    options = {"infer_schema": False, "truncate_ragged_lines": True, "raise_if_empty": False, "quote_char": '"', "null_values": [""]}
     try:
         return pl.read_csv(table.path, encoding="utf8", **options), []
     except pl.exceptions.ComputeError as exc:
