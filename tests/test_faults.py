@@ -26,3 +26,11 @@ def test_fault_is_reported_where_it_is(package, fault):
 def test_every_rule_has_a_fault():
     covered = {f.rule for f in FAULTS}
     assert set(RULES) - covered == set()
+
+
+def test_readme_lists_every_defect_class():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    listed = {line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| ") and "| `" in line}
+    assert {f.id for f in FAULTS} <= listed

@@ -29,7 +29,7 @@ def foreign_keys(frames: dict[str, pl.DataFrame], schemas: dict[str, dict]) -> l
             child = frame.with_row_index("__row").filter(pl.all_horizontal([pl.col(c).is_not_null() for c in cols]))
             dangling = child.join(keys, on=cols, how="anti").select("__row", pl.concat_str(cols, separator=",").alias("v")).sort("__row")
             found += cell_findings(name, "foreign-key", ",".join(cols), dangling,
-                                   f"{{value!r}} is not a {'/'.join(ref_cols)} in {parent_name}")
+                                   f"{{value!r}} matches no {'/'.join(ref_cols)} of {parent_name}")
     return found
 
 
