@@ -105,11 +105,10 @@ def quotes_in_sources(citations: pl.DataFrame, digests: pl.DataFrame, texts: dic
     return cell_findings(CITATIONS, "quote-not-in-source", "quote", failing, "quote not found verbatim in its source: {value!r}")
 
 
-def quotes_by_record(citations: pl.DataFrame, key: str) -> pl.DataFrame:
-    """key -> all its quotes (folded, lowercased), the numbers they state (' 2018 3 68 '), and the citing sources' dates."""
-    return (citations.filter(pl.col(key).is_not_null())
-            .group_by(key).agg(quotes=pl.col("lowered").str.join(" | "), numbers=pl.col("numbers").str.join(""),
-                               source_dates=pl.col("published_date").drop_nulls()))
+def citations_of(dated: pl.DataFrame, column: str, key: str) -> pl.DataFrame:
+    """One row per citation of the records whose key is in `column`: key, quotes (folded, lowercased), numbers, date."""
+    return (dated.filter(pl.col(column).is_not_null())
+            .select(pl.col(column).alias(key), pl.col("lowered").alias("quotes"), "numbers", "published_date"))
 
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
@@ -144,10 +143,11 @@ def quoted_fields(schema: dict) -> list[tuple[str, str, str | None]]:
     return out
 
 
-def facts_in_quotes(name: str, frame: pl.DataFrame, schema: dict, quotes: pl.DataFrame, key: str) -> list[Finding]:
-    """Each x-quoted value must occur in its record's quotes, unless the row's note explains it (`column: ...`).
+def facts_in_quotes(name: str, frame: pl.DataFrame, schema: dict, cites: pl.DataFrame, key: str) -> list[Finding]:
+    """Each x-quoted value must occur in one of its record's quotes, unless the row's note explains it (`column: ...`).
 
-    One join brings every row its record's quotes; a link table is first reduced to its distinct
+    The values (short) are joined onto the citations (long quotes, never copied: polars strings are views),
+    searched there, and the answers gathered per row. A link table is first reduced to its distinct
     (record, values) combinations, so that many rows per parent cost little.
     """
     fields = quoted_fields(schema)
@@ -158,37 +158,38 @@ def facts_in_quotes(name: str, frame: pl.DataFrame, schema: dict, quotes: pl.Dat
     rows = frame.select(key, *dict.fromkeys(columns + extra))
     if schema.get("primaryKey") != [key]:
         rows = rows.unique()
-    joined = rows.join(quotes.select(key, "quotes", "numbers"), on=key, how="left").with_columns(
-        pl.col("quotes").fill_null(""), pl.col("numbers").fill_null(""))
-    note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
-    masks = []
-    for column, kind, unless in fields:
+    rows = rows.with_row_index("__r")
+    present = []
+    for column, kind, _ in fields:
         value = pl.col(column).cast(pl.String)
         if kind == "text":
-            present = pl.col("quotes").str.contains(fold_expr(value).str.to_lowercase(), literal=True)
+            hit = pl.col("quotes").str.contains(fold_expr(value).str.to_lowercase(), literal=True)
         elif kind == "year":
-            present = date_in_quotes(value)
+            hit = date_in_quotes(value)
         else:
-            present = has_number(value)
-        bad = value.is_not_null() & ~present & ~note.str.contains(f"{column}:", literal=True)
+            hit = has_number(value)
+        present.append(hit.fill_null(False).any().alias(f"__in_{column}"))
+    found_in = cites.join(rows.select("__r", key, *columns), on=key, how="inner").group_by("__r").agg(present)
+    checked = rows.join(found_in, on="__r", how="left")
+    note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
+    found: list[Finding] = []
+    for column, _, unless in fields:
+        bad = pl.col(column).is_not_null() & ~pl.col(f"__in_{column}").fill_null(False) & ~note.str.contains(f"{column}:", literal=True)
         if unless:
             bad = bad & ~pl.col(unless).fill_null(False)
-        masks.append(bad.alias(column))
-    flags = joined.select(key, *columns, *(m.alias(f"__bad_{c}") for m, c in zip(masks, columns, strict=True)))
-    found: list[Finding] = []
-    for column in columns:
-        bad = flags.filter(pl.col(f"__bad_{column}")).select(key, column)
-        if bad.height == 0:
+        wrong = checked.filter(bad).select(key, column)
+        if wrong.height == 0:
             continue
-        failing = (frame.with_row_index("__row").select("__row", key, column).join(bad, on=[key, column], how="semi", nulls_equal=True)
+        failing = (frame.with_row_index("__row").select("__row", key, column).join(wrong, on=[key, column], how="semi", nulls_equal=True)
                    .select("__row", pl.col(column).cast(pl.String)).sort("__row"))
         found += cell_findings(name, "fact-not-in-quote", column, failing,
                                f"{{value!r}} is not in the row's quotes and the note has no '{column}:' explanation")
     return found
 
 
-def dates_after_source(name: str, frame: pl.DataFrame, schema: dict, quotes: pl.DataFrame, key: str) -> list[Finding]:
+def dates_after_source(name: str, frame: pl.DataFrame, schema: dict, cites: pl.DataFrame, key: str) -> list[Finding]:
     found: list[Finding] = []
+    dates = cites.select(key, "published_date").drop_nulls("published_date")
     for rule in schema.get("x-rules", []):
         if rule["rule"] != "not-after-source":
             continue
@@ -196,12 +197,11 @@ def dates_after_source(name: str, frame: pl.DataFrame, schema: dict, quotes: pl.
         when = pl.lit(True)
         for col, values in rule.get("when", {}).items():
             when = when & pl.col(col).is_in(values).fill_null(False)
-        rows = (frame.with_row_index("__row").filter(when & pl.col(column).is_not_null())
-                .join(quotes.select(key, "source_dates"), on=key, how="inner").explode("source_dates")
-                .drop_nulls("source_dates"))
-        n = pl.min_horizontal(pl.col(column).str.len_chars(), pl.col("source_dates").str.len_chars())
-        late = (rows.filter(pl.col(column).str.slice(0, n) > pl.col("source_dates").str.slice(0, n))
-                .group_by("__row").agg(pl.col(column).first(), pl.col("source_dates").min()).sort("__row"))
+        rows = frame.with_row_index("__row").filter(when & pl.col(column).is_not_null()).select("__row", key, column)
+        n = pl.min_horizontal(pl.col(column).str.len_chars(), pl.col("published_date").str.len_chars())
+        late = (rows.join(dates, on=key, how="inner")
+                .filter(pl.col(column).str.slice(0, n) > pl.col("published_date").str.slice(0, n))
+                .group_by("__row").agg(pl.col(column).first()).sort("__row"))
         found += cell_findings(name, "date-after-source", column, late.select("__row", column),
                                "{value!r} is after the date of a source that reports it as past")
     return found
@@ -237,11 +237,11 @@ def check(root: Path, frames: dict[str, pl.DataFrame], schemas: dict[str, dict])
         schema = schemas[name]
         if name in direct:
             pk = schema["primaryKey"][0]
-            quotes = quotes_by_record(dated, direct[name]).rename({direct[name]: pk})
-            found += facts_in_quotes(name, frame, schema, quotes, pk) + dates_after_source(name, frame, schema, quotes, pk)
+            cites = citations_of(dated, direct[name], pk)
+            found += facts_in_quotes(name, frame, schema, cites, pk) + dates_after_source(name, frame, schema, cites, pk)
         elif schema.get("x-cited-via") and quoted_fields(schema):
             via = schema["x-cited-via"]
             parent = next(fk["reference"]["resource"] for fk in schema["foreignKeys"] if fk["fields"] == [via])
             if parent in direct:
-                found += facts_in_quotes(name, frame, schema, quotes_by_record(dated, direct[parent]).rename({direct[parent]: via}), via)
+                found += facts_in_quotes(name, frame, schema, citations_of(dated, direct[parent], via), via)
     return found
