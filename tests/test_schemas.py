@@ -86,3 +86,9 @@ def test_readme_row_counts_match_the_tables():
     stated = {m[0]: int(m[1]) for m in re.findall(r"^\| `([a-z_]+)` \| .+? \| (\d+) \|$", readme, flags=re.MULTILINE)}
     actual = {p.stem: len((p.read_text("utf-8")).splitlines()) - 1 for p in (ROOT / "tables").glob("*.csv")}
     assert stated == actual
+
+
+def test_data_dictionary_is_current():
+    from validate.dictionary import render
+
+    assert (ROOT / "docs" / "data-dictionary.md").read_text("utf-8") == render(ROOT), "run: python -m validate.dictionary > docs/data-dictionary.md"
