@@ -180,6 +180,32 @@ def _bad_utf8(pkg: Path) -> int:
     return data[:at].count(b"\n") + 1
 
 
+def _note_explains_another_column(pkg: Path) -> int:
+    set_cell(pkg, "agencies", "escap", "note", "associate_member_count: the page's 9 territories.")
+    return set_cell(pkg, "agencies", "escap", "member_count", "54")
+
+
+def _drop_resource(name: str) -> Callable[[Path], None]:
+    return lambda pkg: edit_json(pkg / "datapackage.json", lambda d: d.update(resources=[r for r in d["resources"] if r["name"] != name]))
+
+
+def _symlinked_changelog(pkg: Path) -> None:
+    outside = pkg.parent / "CHANGELOG.md"
+    shutil.copyfile(pkg / "CHANGELOG.md", outside)
+    (pkg / "CHANGELOG.md").unlink()
+    os.symlink(outside, pkg / "CHANGELOG.md")
+
+
+def _schema_edit(table: str, change: Callable[[dict], None]) -> Callable[[Path], None]:
+    return lambda pkg: edit_json(pkg / "schemas" / f"{table}.schema.json", change)
+
+
+def _fk_to(resource_name: str) -> Callable[[dict], None]:
+    def change(schema: dict) -> None:
+        schema["foreignKeys"][0]["reference"]["resource"] = resource_name
+    return change
+
+
 FAULTS: list[Fault] = [
     # package and descriptor
     Fault("descriptor-not-json", "descriptor-unreadable", "datapackage.json", lambda p: _descriptor_not_json(p), exit_code=2),
@@ -192,12 +218,25 @@ FAULTS: list[Fault] = [
     Fault("path-symlink-out", "path-unsafe", "people", _symlink_out),
     Fault("path-url", "path-unsafe", "people", lambda p: resource(p, "people", "path", "https://example.org/people.csv")),
     Fault("resource-file-missing", "resource-missing", "people", lambda p: (p / "tables" / "people.csv").unlink()),
+    Fault("citations-resource-undeclared", "resource-missing", "datapackage.json", _drop_resource("citations")),
+    Fault("changelog-symlink-out", "path-unsafe", "CHANGELOG.md", _symlinked_changelog),
+    Fault("schema-without-primary-key", "schema-invalid", "agencies", _schema_edit("agencies", lambda s: s.pop("primaryKey"))),
+    Fault("schema-unknown-row-rule", "schema-invalid", "memberships",
+          _schema_edit("memberships", lambda s: s["x-rules"][0].update(rule="exactly_one"))),
+    Fault("schema-rule-names-missing-column", "schema-invalid", "memberships",
+          _schema_edit("memberships", lambda s: s["x-rules"][0].update(fields=["member_country_id", "member_agncy_id"]))),
+    Fault("schema-unknown-quoted-kind", "schema-invalid", "agencies",
+          _schema_edit("agencies", lambda s: s["fields"][1].update({"x-quoted": "txt"}))),
+    Fault("foreign-key-to-undeclared-table", "foreign-key", "people", _schema_edit("people", _fk_to("agencie"))),
     # raw bytes
     Fault("bom", "encoding-bom", "people", _bom),
     Fault("invalid-utf8", "encoding-utf8", "people", _bad_utf8),
     Fault("crlf", "line-ending", "people", _crlf),
     Fault("stray-cr-in-header", "line-ending", "people", lambda p: set_raw(p, "people", b"\r" + raw(p, "people")) or 1),
     Fault("blank-line", "blank-line", "people", _blank_line),
+    Fault("file-empty", "table-empty", "people", lambda p: set_raw(p, "people", b"") or None),
+    Fault("file-only-newline", "header-mismatch", "people", lambda p: set_raw(p, "people", b"\n") or 1),
+    Fault("no-final-newline", "blank-line", "people", lambda p: set_raw(p, "people", raw(p, "people").rstrip(b"\n")) or 5),
     Fault("trailing-separator", "row-width", "countries", _trailing_separator),
     Fault("missing-cell", "row-width", "countries", _missing_cell),
     Fault("non-nfc", "unicode-nfc", "countries", _nfd),
@@ -207,6 +246,9 @@ FAULTS: list[Fault] = [
     Fault("formula-plus", "formula-cell", "agencies", _cell("agencies", "airbus", "note", "+1 note")),
     Fault("formula-minus", "formula-cell", "agencies", _cell("agencies", "airbus", "note", "-1 note")),
     Fault("formula-at", "formula-cell", "agencies", _cell("agencies", "airbus", "note", "@SUM(A1)")),
+    Fault("nul-character", "control-character", "agencies", _cell("agencies", "airbus", "note", "a\x00b")),
+    Fault("bidi-override", "control-character", "agencies", _cell("agencies", "airbus", "note", "abc\u202edef")),
+    Fault("tab-inside-cell", "control-character", "agencies", _cell("agencies", "airbus", "note", "a\tb")),
     Fault("mojibake", "mojibake", "countries", _cell("countries", "TUR", "name", "TÃ¼rkiye")),
     Fault("huge-cell", "cell-too-long", "agencies", _huge_cell),
     Fault("empty-table", "table-empty", "satellite_contributors", _empty_table),
@@ -225,6 +267,8 @@ FAULTS: list[Fault] = [
     Fault("date-malformed", "pattern", "events", _cell("events", "space-days-kazakhstan-2025", "start_date", "2025-9-1")),
     Fault("date-padded-beyond-source", "fact-not-in-quote", "events",
           _cell("events", "central-asia-regional-workshop-2025", "start_date", "2025-09-01")),
+    Fault("year-padded-to-january-first", "fact-not-in-quote", "events",
+          _cell("events", "space-technology-conference-2022", "start_date", "2022-01-01")),
     Fault("country-code-lowercase", "pattern", "agencies", _cell("agencies", "airbus", "country_id", "fra")),
     Fault("enum-unknown", "enum", "agencies", _cell("agencies", "airbus", "agency_type", "space-company")),
     Fault("number-out-of-range", "range", "events", _cell("events", "copuos-68", "edition", "0")),
@@ -255,6 +299,8 @@ FAULTS: list[Fault] = [
           _cell("citations", "agency-airbus-1", "quote", "Airbus is the Uzbekspace agency's only partner")),
     Fault("name-not-in-quote", "fact-not-in-quote", "agencies", _cell("agencies", "airbus", "name", "Airbus Defence and Space")),
     Fault("number-not-in-quote", "fact-not-in-quote", "agencies", _cell("agencies", "copuos", "member_count", "103")),
+    Fault("acronym-inside-a-word", "fact-not-in-quote", "agencies", _cell("agencies", "unoosa", "acronym", "ACE")),
+    Fault("note-explains-another-column", "fact-not-in-quote", "agencies", _note_explains_another_column),
     Fault("year-not-in-quote", "fact-not-in-quote", "memberships", _cell("memberships", "uzb-copuos", "start_date", "2021")),
     Fault("link-text-not-in-quote", "fact-not-in-quote", "programme_areas",
           _cell("programme_areas", "kaz-national-ssa-system-1", "area", "asteroid mining")),

@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         print(report.render(unreadable, str(root), args.format, final=f"UNREADABLE: {exc}"))
         return 2
     except Exception as exc:
-        crash = [Finding("descriptor-unreadable", f"the validator could not finish: {type(exc).__name__}: {exc}", "datapackage.json")]
+        crash = [Finding("validator-error", f"the validator could not finish: {type(exc).__name__}: {exc}", "datapackage.json")]
         print(report.render(crash, str(root), args.format, final="UNREADABLE: the validator could not finish"))
         return 2
     print(report.render(findings, str(root), args.format))

@@ -8,10 +8,12 @@ from dataclasses import asdict, dataclass
 RULES: dict[str, tuple[str, str]] = {
     # package and descriptor
     "descriptor-unreadable": ("package", "datapackage.json exists and parses as a JSON object"),
+    "validator-error": ("package", "the validator itself failed (a bug to report): exit 2 with the error, never a traceback"),
     "descriptor-invalid": ("package", "the descriptor is valid against the Data Package v2 profile (frictionless)"),
-    "schema-invalid": ("package", "each Table Schema file exists, parses and is valid against the Table Schema profile"),
+    "schema-invalid": ("package", "each Table Schema exists, parses, is valid against the Table Schema profile, has a primary key, "
+                                  "and its x- extensions name known rules and existing columns"),
     "path-unsafe": ("package", "resource and schema paths are relative, inside the package, free of `..`, symlinks out of it and URLs"),
-    "resource-missing": ("package", "each resource's file exists"),
+    "resource-missing": ("package", "each resource's file exists, and the sources, citations and countries resources are declared"),
     # file hygiene (raw bytes)
     "encoding-bom": ("hygiene", "no UTF-8 byte-order mark"),
     "encoding-utf8": ("hygiene", "the file is valid UTF-8"),
@@ -19,7 +21,8 @@ RULES: dict[str, tuple[str, str]] = {
     "blank-line": ("hygiene", "no blank lines and the file ends with one newline"),
     "row-width": ("hygiene", "every row has as many cells as the header (no missing or trailing separators)"),
     "unicode-nfc": ("hygiene", "text is in Unicode NFC"),
-    "whitespace": ("hygiene", "no leading or trailing white space in a cell"),
+    "whitespace": ("hygiene", "no leading or trailing white space in a cell, and no line break"),
+    "control-character": ("hygiene", "no control character (tab included), bidirectional override or zero-width character in a cell"),
     "formula-cell": ("hygiene", "no cell begins with =, +, -, @, tab or carriage return"),
     "mojibake": ("hygiene", "no UTF-8 text mis-decoded as Latin-1/Windows-1252 (Ã©, â€™ ...)"),
     "cell-too-long": ("hygiene", "no cell longer than 10,000 characters"),

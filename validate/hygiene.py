@@ -21,6 +21,9 @@ MAX_CELL = 10_000
 FORMULA = r"^[=+\-@\t\r]"
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
 WHITESPACE = r"^\s|\s$|[\r\n]"
+# C0 and C1 controls (tab included; line breaks are the white space rule's),
+# bidirectional overrides and isolates, zero-width characters and a BOM inside the text
+CONTROL = r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2066}-\x{2069}\x{FEFF}]"
 # UTF-8 read as Latin-1 / Windows-1252: 'Ã©', 'Ã¼', 'â€™', 'Ã‡', 'Ð°' ...
 MOJIBAKE = r"[ÃÂÐÑ][\x{80}-\x{BF}‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|â€"
 
@@ -87,7 +90,7 @@ def check_bytes(table: str, facts: ByteFacts) -> list[Finding]:
                              facts.line_at(facts.first_cr)))
     if facts.size and not facts.ends_with_newline:
         found.append(Finding("blank-line", "the file does not end with a newline", table, facts.line_at(facts.size)))
-    elif facts.first_blank is not None:
+    if facts.first_blank is not None:
         found.append(Finding("blank-line", "blank line", table, facts.line_at(facts.first_blank)))
     return found
 
@@ -140,8 +143,10 @@ def check_row_widths(table: str, path: Path, strings: pl.DataFrame | None, width
     That needs lines and rows to pair up one to one; where they do not (a line break inside a quoted
     cell), quoted segments are stripped from each line with a regex instead.
     """
+    if width == 0 or strings is None or strings.width == 0:
+        return []  # no header: header-mismatch and table-empty say so
     per_line = line_commas(path)
-    if strings is not None and strings.height == per_line.height - 1 and strings.width == width:
+    if strings.height == per_line.height - 1 and strings.width == width:
         inner = pl.sum_horizontal([pl.col(c).str.count_matches(",", literal=True).fill_null(0) for c in strings.columns])
         inner_counts = pl.concat([pl.Series("inner", [0], dtype=pl.UInt32), strings.select(inner.cast(pl.UInt32)).to_series()])
         counted = per_line.with_columns(cells=pl.col("commas") - inner_counts + 1)
@@ -187,12 +192,13 @@ def cell_rules(column: str, is_text: bool) -> list[tuple[str, pl.Expr, str]]:
     not_nfc = col.str.contains(nfc_suspects()) & (col != col.str.normalize("NFC"))
     rules = [
         ("whitespace", col.str.contains(WHITESPACE), "leading or trailing white space, or a line break, in {value!r}"),
+        ("control-character", col.str.contains(CONTROL), "control, bidirectional or zero-width character in {value!r}"),
         ("unicode-nfc", not_nfc, "text is not in Unicode NFC"),
-        ("mojibake", col.str.contains(MOJIBAKE), "looks like UTF-8 decoded as Latin-1 (mojibake): {value}"),
+        ("mojibake", col.str.contains(MOJIBAKE), "looks like UTF-8 decoded as Latin-1 (mojibake): {value!r}"),
         ("cell-too-long", col.str.len_chars() > MAX_CELL, f"cell longer than {MAX_CELL:,} characters"),
     ]
     if is_text:
-        rules.append(("formula-cell", col.str.contains(FORMULA), "cell begins with a character spreadsheets run as a formula: {value}"))
+        rules.append(("formula-cell", col.str.contains(FORMULA), "cell begins with a character spreadsheets run as a formula: {value!r}"))
     return rules
 
 
@@ -206,7 +212,7 @@ def check_cells(table: str, df: pl.DataFrame, text_columns: list[str], ascii_onl
     suspect = []
     for column in df.columns:
         col = pl.col(column)
-        flag = ((col.str.strip_chars().str.len_bytes() != col.str.len_bytes()) | col.str.contains(r"[\r\n]")
+        flag = ((col.str.strip_chars().str.len_bytes() != col.str.len_bytes()) | col.str.contains(CONTROL + r"|[\r\n]")
                 | (col.str.len_bytes() > MAX_CELL))
         if column in text_columns:
             flag = flag | col.str.head(1).is_in(FORMULA_STARTS)

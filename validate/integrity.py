@@ -14,7 +14,7 @@ from .hygiene import cell_findings
 CITATIONS, SOURCES = "citations", "sources"
 
 
-def foreign_keys(frames: dict[str, pl.DataFrame], schemas: dict[str, dict]) -> list[Finding]:
+def foreign_keys(frames: dict[str, pl.DataFrame], schemas: dict[str, dict], declared: set[str]) -> list[Finding]:
     found: list[Finding] = []
     for name, frame in frames.items():
         for fk in schemas[name].get("foreignKeys", []):
@@ -23,6 +23,10 @@ def foreign_keys(frames: dict[str, pl.DataFrame], schemas: dict[str, dict]) -> l
             parent_name = ref.get("resource") or name
             ref_cols = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
             parent = frames.get(parent_name)
+            if parent_name not in declared:
+                found.append(Finding("foreign-key", f"the foreign key refers to a resource '{parent_name}' the package does not have",
+                                     name, column=",".join(cols)))
+                continue
             if parent is None:
                 continue  # the parent table could not be read; its own findings say why
             keys = parent.select([pl.col(r).alias(c) for r, c in zip(ref_cols, cols, strict=False)]).unique()
@@ -59,11 +63,15 @@ def uncited(frames: dict[str, pl.DataFrame], schemas: dict[str, dict]) -> list[F
     return found
 
 
-def unreferenced(frames: dict[str, pl.DataFrame], schemas: dict[str, dict]) -> list[Finding]:
+def unreferenced(frames: dict[str, pl.DataFrame], schemas: dict[str, dict], declared: set[str]) -> list[Finding]:
     found: list[Finding] = []
     for table, schema in schemas.items():
         if not schema.get("x-must-be-referenced") or table not in frames:
             continue
+        unread = declared - set(frames)
+        if any(child not in schemas or any(fk["reference"]["resource"] == table for fk in schemas[child].get("foreignKeys", []))
+               for child in unread):
+            continue  # a table that may refer to this one could not be read: its own findings say why
         pk = schema["primaryKey"][0]
         used = []
         for child, child_schema in schemas.items():
@@ -96,6 +104,7 @@ def min_children(frames: dict[str, pl.DataFrame], schemas: dict[str, dict]) -> l
     return found
 
 
-def check(frames: dict[str, pl.DataFrame], schemas: dict[str, dict]) -> list[Finding]:
-    return (foreign_keys(frames, schemas) + uncited(frames, schemas)
-            + unreferenced(frames, schemas) + min_children(frames, schemas))
+def check(frames: dict[str, pl.DataFrame], schemas: dict[str, dict], declared: set[str]) -> list[Finding]:
+    """schemas: every table whose schema could be read; frames: the tables that could be read; declared: all resource names."""
+    return (foreign_keys(frames, schemas, declared) + uncited(frames, schemas)
+            + unreferenced(frames, schemas, declared) + min_children(frames, schemas))

@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import extensions
 from .findings import Finding
 
 
@@ -28,9 +29,6 @@ class Table:
     @property
     def field_names(self) -> list[str]:
         return [f["name"] for f in self.fields]
-
-    def field(self, name: str) -> dict:
-        return next(f for f in self.fields if f["name"] == name)
 
 
 @dataclass
@@ -68,7 +66,9 @@ def safe_path(root: Path, raw: object, real_root: str | None = None) -> tuple[Pa
 
 
 def load_descriptor(root: Path) -> dict:
-    path = root / "datapackage.json"
+    path, why = safe_path(root, "datapackage.json")
+    if path is None:
+        raise Unreadable(f"datapackage.json: {why}")
     if not path.is_file():
         raise Unreadable(f"{path}: no datapackage.json in the package folder")
     try:
@@ -114,6 +114,9 @@ def load_tables(root: Path, descriptor: dict) -> tuple[dict[str, Table], list[Fi
             findings.append(Finding("resource-missing", f"file {res.get('path')} does not exist", table=name, column="path"))
             continue
         schema_ref = res.get("schema")
+        if schema_ref is None:
+            findings.append(Finding("schema-invalid", "the resource has no Table Schema ('schema')", table=name))
+            continue
         if isinstance(schema_ref, dict):
             schema = schema_ref
         else:
@@ -137,7 +140,9 @@ def load_tables(root: Path, descriptor: dict) -> tuple[dict[str, Table], list[Fi
             findings.extend(Finding("schema-invalid", m, table=name) for m in errors)
             continue
         tables[name] = Table(name, csv_path, schema)
-    return tables, findings
+    declared = {str(r.get("name")) for r in resources if isinstance(r, dict)}
+    bad, more = extensions.check({name: t.schema for name, t in tables.items()}, declared)
+    return {name: t for name, t in tables.items() if name not in bad}, findings + more
 
 
 def open_package(root: Path) -> tuple[Package, list[Finding]]:

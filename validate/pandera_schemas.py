@@ -13,12 +13,11 @@ from dataclasses import dataclass, field, replace
 import pandera.polars as pa
 import polars as pl
 
+from .extensions import ROW_RULES
 from .findings import Finding, shorten
 from .hygiene import LIMIT
 from .package import Table
 from .read import POLARS_TYPES
-
-ROW_RULES = {"exactly-one", "not-before", "together", "required-if", "unique-together"}
 
 
 @dataclass
@@ -111,16 +110,17 @@ def derive(table: Table) -> Derived:
     return Derived(schema, column_rules, frame_rules)
 
 
-def validate(table: Table, frame: pl.DataFrame) -> list[Finding]:
+def validate(table: Table, frame: pl.DataFrame, unparsed: dict[str, set[int]] | None = None) -> list[Finding]:
+    """Findings of the derived pandera schema. `unparsed` cells (already reported as `type`) are not also `required`."""
     derived = derive(table)
     try:
         derived.schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        return to_findings(table.name, derived, exc.failure_cases)
+        return to_findings(table.name, derived, exc.failure_cases, unparsed or {})
     return []
 
 
-def to_findings(name: str, derived: Derived, cases: pl.DataFrame) -> list[Finding]:
+def to_findings(name: str, derived: Derived, cases: pl.DataFrame, unparsed: dict[str, set[int]]) -> list[Finding]:
     out: list[Finding] = []
     listed: dict[tuple[str, str], int] = {}
     for row in cases.iter_rows(named=True):
@@ -128,6 +128,8 @@ def to_findings(name: str, derived: Derived, cases: pl.DataFrame) -> list[Findin
         if row["schema_context"] == "DataFrameSchema" and number is not None and number < len(derived.frame_rules):
             rule, reason, column = derived.frame_rules[number]
         elif check == "not_nullable":
+            if index in unparsed.get(column, ()):
+                continue
             rule, reason = "required", "a required cell is empty"
         elif check == "field_uniqueness":
             rule, reason = "unique", "duplicate value in a unique column"

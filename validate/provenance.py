@@ -97,18 +97,22 @@ def quotes_in_sources(citations: pl.DataFrame, digests: pl.DataFrame, texts: dic
         missing.append(group.filter(~pl.lit(texts[digest]).str.contains(pl.col("folded"), literal=True)))
     if not missing:
         return []
-    bad = pl.concat(missing).select("folded").unique()
+    bad = pl.concat(missing).unique()
     if bad.height == 0:
         return []
-    failing = (citations.with_row_index("__row").join(digests, on="source_id", how="inner").join(bad, on="folded", how="semi")
+    failing = (citations.with_row_index("__row").join(digests, on="source_id", how="inner").join(bad, on=["digest", "folded"], how="semi")
                .select("__row", "quote").sort("__row"))
     return cell_findings(CITATIONS, "quote-not-in-source", "quote", failing, "quote not found verbatim in its source: {value!r}")
 
 
+def as_words(lowered: pl.Expr) -> pl.Expr:
+    """' words and numbers separated by single spaces ': matching ' value ' in it is matching whole words."""
+    return pl.concat_str([pl.lit(" "), lowered.str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars(), pl.lit(" ")])
+
+
 def citations_of(dated: pl.DataFrame, column: str, key: str) -> pl.DataFrame:
-    """One row per citation of the records whose key is in `column`: key, quotes (folded, lowercased), numbers, date."""
-    return (dated.filter(pl.col(column).is_not_null())
-            .select(pl.col(column).alias(key), pl.col("lowered").alias("quotes"), "numbers", "published_date"))
+    """One row per citation of the records whose key is in `column`: key, words of the quote, its numbers, the source's date."""
+    return dated.filter(pl.col(column).is_not_null()).select(pl.col(column).alias(key), "words", "numbers", "published_date")
 
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
@@ -118,18 +122,25 @@ def has_number(number: pl.Expr) -> pl.Expr:
     return pl.col("numbers").str.contains(pl.concat_str([pl.lit(" "), number, pl.lit(" ")]), literal=True)
 
 
+def in_words(*parts: pl.Expr | str) -> pl.Expr:
+    return pl.col("words").str.contains(pl.concat_str([pl.lit(" "), *[pl.lit(p) if isinstance(p, str) else p for p in parts], pl.lit(" ")]),
+                                        literal=True)
+
+
 def date_in_quotes(value: pl.Expr) -> pl.Expr:
-    """The year of a partial date is in the quotes, and so are its month (by name or number) and day where it has them.
+    """A partial date is in the quotes at its precision: the year; a month written with its year ('September 2025',
+    '2025-09', '09.2025'); a day written with its month ('March 28, 1947', '25 June 2025', '2025-06-25', '05.09.2025').
 
     This is what catches a month or day padded onto a date the source gives less precisely.
     """
     length = value.str.len_chars()
-    month, day = value.str.slice(5, 2), value.str.slice(8, 2)
-    month_name = month.cast(pl.Int8, strict=False).replace_strict(dict(enumerate(MONTHS, 1)), default="", return_dtype=pl.String)
-    month_ok = (length < 7) | pl.col("quotes").str.contains(month_name, literal=True) | has_number(month) | has_number(
-        month.str.strip_chars_start("0"))
-    day_ok = (length < 10) | has_number(day) | has_number(day.str.strip_chars_start("0"))
-    return has_number(value.str.slice(0, 4)) & month_ok & day_ok
+    year, month, day = value.str.slice(0, 4), value.str.slice(5, 2), value.str.slice(8, 2)
+    name = month.cast(pl.Int8, strict=False).replace_strict(dict(enumerate(MONTHS, 1)), default="?", return_dtype=pl.String)
+    d = day.str.strip_chars_start("0")
+    month_ok = in_words(name, " ", year) | in_words(year, " ", month) | in_words(month, " ", year)
+    day_ok = (in_words(name, " ", d) | in_words(d, " ", name) | in_words(year, " ", month, " ", day)
+              | in_words(day, " ", month, " ", year))
+    return (has_number(year) & ((length < 7) | month_ok | ((length == 10) & day_ok)) & ((length < 10) | day_ok))
 
 
 def quoted_fields(schema: dict) -> list[tuple[str, str, str | None]]:
@@ -163,7 +174,7 @@ def facts_in_quotes(name: str, frame: pl.DataFrame, schema: dict, cites: pl.Data
     for column, kind, _ in fields:
         value = pl.col(column).cast(pl.String)
         if kind == "text":
-            hit = pl.col("quotes").str.contains(fold_expr(value).str.to_lowercase(), literal=True)
+            hit = pl.col("words").str.contains(as_words(fold_expr(value).str.to_lowercase()), literal=True)
         elif kind == "year":
             hit = date_in_quotes(value)
         else:
@@ -174,7 +185,9 @@ def facts_in_quotes(name: str, frame: pl.DataFrame, schema: dict, cites: pl.Data
     note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
     found: list[Finding] = []
     for column, _, unless in fields:
-        bad = pl.col(column).is_not_null() & ~pl.col(f"__in_{column}").fill_null(False) & ~note.str.contains(f"{column}:", literal=True)
+        # the explanation is a clause of the note that starts with the column's name: 'start_date: ...'
+        explained = note.str.contains(rf"(?:^|[.;] ){column}:")
+        bad = pl.col(column).is_not_null() & ~pl.col(f"__in_{column}").fill_null(False) & ~explained
         if unless:
             bad = bad & ~pl.col(unless).fill_null(False)
         wrong = checked.filter(bad).select(key, column)
@@ -230,7 +243,8 @@ def check(root: Path, frames: dict[str, pl.DataFrame], schemas: dict[str, dict])
     # one row per citation: its record keys, its quote folded and lowercased, the numbers it states, its source's date
     lowered = folded.select(*direct.values(), "source_id", lowered=pl.col("folded").str.to_lowercase())
     del folded
-    dated = (lowered.with_columns(numbers=number_tokens(pl.col("lowered")).list.join(" ").map_batches(lambda s: " " + s + " "))
+    dated = (lowered.select(*direct.values(), "source_id", words=as_words(pl.col("lowered")),
+                            numbers=number_tokens(pl.col("lowered")).list.join(" ").map_batches(lambda s: " " + s + " "))
              .join(sources.select("source_id", "published_date"), on="source_id", how="left"))
     del lowered
     for name, frame in frames.items():

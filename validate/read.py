@@ -8,6 +8,7 @@ fails to parse is reported at its CSV line.
 from __future__ import annotations
 
 import csv
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +25,8 @@ FALSE_VALUES = ["false", "False", "FALSE", "0"]
 
 @dataclass
 class Loaded:
-    table: Table
     frame: pl.DataFrame | None  # typed frame, None when the table cannot be checked further
+    unparsed: dict[str, set[int]] = dataclasses.field(default_factory=dict)  # column -> rows whose cell did not parse (now null)
 
 
 def text_fields(table: Table) -> list[str]:
@@ -55,8 +56,9 @@ def check_header(table: Table, header: list[str]) -> list[Finding]:
                     value=",".join(header))]
 
 
-def cast(table: Table, strings: pl.DataFrame) -> tuple[pl.DataFrame, list[Finding]]:
+def cast(table: Table, strings: pl.DataFrame) -> tuple[pl.DataFrame, list[Finding], dict[str, set[int]]]:
     found: list[Finding] = []
+    unparsed: dict[str, set[int]] = {}
     exprs = []
     indexed = strings.with_row_index("__row")
     for field in table.fields:
@@ -70,9 +72,11 @@ def cast(table: Table, strings: pl.DataFrame) -> tuple[pl.DataFrame, list[Findin
         else:
             typed = col
         failing = indexed.filter(col.is_not_null() & typed.is_null()).select("__row", name)
+        if failing.height:
+            unparsed[name] = set(failing.get_column("__row").to_list())
         found += hygiene.cell_findings(table.name, "type", name, failing, f"{{value!r}} is not a valid {kind}")
         exprs.append(typed.alias(name))
-    return strings.select(exprs), found
+    return strings.select(exprs), found, unparsed
 
 
 def read_strings(table: Table) -> tuple[pl.DataFrame | None, list[Finding]]:
@@ -101,11 +105,11 @@ def load(table: Table) -> tuple[Loaded, list[Finding]]:
     found += more
     found += hygiene.check_row_widths(table.name, table.path, strings, len(header))
     if strings is None:
-        return Loaded(table, None), found
+        return Loaded(None), found
     if strings.height == 0:
         found.append(Finding("table-empty", "the table has a header but no rows", table.name, 2))
     if header_findings:
-        return Loaded(table, None), found  # columns cannot be matched to fields; header-mismatch says why
+        return Loaded(None), found  # columns cannot be matched to fields; header-mismatch says why
     found += hygiene.check_cells(table.name, strings, text_fields(table), ascii_only=facts.ascii)
-    typed, type_findings = cast(table, strings)
-    return Loaded(table, typed), found + type_findings
+    typed, type_findings, unparsed = cast(table, strings)
+    return Loaded(typed, unparsed), found + type_findings

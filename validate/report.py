@@ -15,9 +15,9 @@ def counts(findings: list[Finding]) -> Counter[str]:
     return c
 
 
-def verdict(findings: list[Finding], tables: int | None = None) -> str:
+def verdict(findings: list[Finding]) -> str:
     if not findings:
-        return "VALID: no errors" + (f" in {tables} tables" if tables is not None else "")
+        return "VALID: no errors"
     c = counts(findings)
     return f"INVALID: {sum(c.values())} errors of {len(c)} rules in {len({f.table for f in findings})} tables or files"
 

@@ -16,7 +16,7 @@ def check_table(table: Table) -> tuple[pl.DataFrame | None, list[Finding]]:
     """Everything that needs only this table: bytes, header, types, and its pandera schema."""
     loaded, found = read.load(table)
     if loaded.frame is not None:
-        found += pandera_schemas.validate(table, loaded.frame)
+        found += pandera_schemas.validate(table, loaded.frame, loaded.unparsed)
     return loaded.frame, found
 
 
@@ -35,7 +35,8 @@ def validate_package(root: Path) -> list[Finding]:
             found += more
             if frame is not None:
                 frames[table.name] = frame
-    schemas = {name: t.schema for name, t in package.tables.items() if name in frames}
-    found += integrity.check(frames, schemas)
+    schemas = {name: t.schema for name, t in package.tables.items()}
+    declared = {str(r.get("name")) for r in package.descriptor.get("resources", []) if isinstance(r, dict)}
+    found += integrity.check(frames, schemas, declared)
     found += provenance.check(root, frames, schemas)
     return found

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from .findings import Finding
+from .package import safe_path
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 RELEASE = re.compile(r"^## \[(\d+\.\d+\.\d+[^\]]*)\]", re.MULTILINE)
@@ -17,7 +18,9 @@ def check(root: Path, descriptor: dict) -> list[Finding]:
     if not isinstance(version, str) or not SEMVER.match(version):
         found.append(Finding("version-semver", f"version {version!r} is not MAJOR.MINOR.PATCH", "datapackage.json", column="version",
                              value=str(version)))
-    changelog = root / "CHANGELOG.md"
+    changelog, why = safe_path(root, "CHANGELOG.md")
+    if changelog is None:
+        return [*found, Finding("path-unsafe", f"CHANGELOG.md: {why}", "CHANGELOG.md")]
     if not changelog.is_file():
         return [*found, Finding("version-changelog", "CHANGELOG.md is missing", "CHANGELOG.md")]
     releases = RELEASE.findall(changelog.read_text("utf-8", errors="replace"))
