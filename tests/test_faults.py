@@ -65,3 +65,16 @@ def test_readme_lists_every_defect_class():
     readme = (ROOT / "README.md").read_text("utf-8")
     listed = {line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| ") and "| `" in line}
     assert {f.id for f in FAULTS} <= listed
+
+
+def test_a_quoted_line_break_keeps_line_numbers_physical(package):
+    """A line break inside a quoted cell is reported, and later rows keep their physical lines."""
+    from edit import line_of, set_cell
+
+    broken = set_cell(package, "agencies", "unoosa", "note", "first part,\nsecond, part")
+    airbus = line_of(package, "agencies", "airbus") + 1  # the file now has one more physical line before it
+    set_cell(package, "agencies", "airbus", "agency_type", "space-company")
+    result = run_validator(package)
+    assert [e["line"] for e in result.at("whitespace")] == [broken]
+    assert [e["line"] for e in result.at("enum")] == [airbus]
+    assert not result.at("row-width")

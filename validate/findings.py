@@ -71,13 +71,16 @@ class Finding:
     column: str = ""
     value: str | None = None
     more: int = 0  # further failures of the same rule and column, counted but not listed
+    row: int | None = None  # 0-based data row, where the finding is about one; `line` is row + 2 until run.py maps it
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
             raise ValueError(f"unknown rule id {self.rule!r}")
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        out = asdict(self)
+        del out["row"]
+        return out
 
 
 def shorten(value: object, limit: int = 80) -> str | None:

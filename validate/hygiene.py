@@ -7,7 +7,9 @@ so these checks never rely on a CSV reader's view of the file.
 from __future__ import annotations
 
 import codecs
+import csv
 import functools
+import io
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -136,29 +138,44 @@ def line_commas(path: Path) -> pl.DataFrame:
                                                    blank=pl.col("line").str.strip_chars() == "")
 
 
-def check_row_widths(table: str, path: Path, strings: pl.DataFrame | None, width: int) -> list[Finding]:
-    """Rows whose cell count differs from the header's.
+def record_starts(path: Path) -> tuple[list[int], list[int]]:
+    """For each record after the header, the physical line it starts on and its cell count, by Python's csv
+    module, which follows quoted line breaks. Used only when records and lines do not pair up."""
+    text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    starts, widths, line = [], [], 1
+    try:
+        for record in reader:
+            starts.append(line)
+            widths.append(len(record))
+            line = reader.line_num + 1
+    except csv.Error:
+        pass  # a malformed tail: the rows read so far keep their lines
+    return starts[1:], widths[1:]
+
+
+def check_row_widths(table: str, path: Path, strings: pl.DataFrame | None, width: int) -> tuple[list[Finding], list[int] | None]:
+    """Rows whose cell count differs from the header's, and, where rows and lines do not pair up, each row's line.
 
     A line's separators are its commas less the commas inside its parsed cells, so no regex is needed.
     That needs lines and rows to pair up one to one; where they do not (a line break inside a quoted
-    cell), quoted segments are stripped from each line with a regex instead.
+    cell), the csv module walks the records instead.
     """
     if width == 0 or strings is None or strings.width == 0:
-        return []  # no header: header-mismatch and table-empty say so
+        return [], None  # no header: header-mismatch and table-empty say so
     per_line = line_commas(path)
     if strings.height == per_line.height - 1 and strings.width == width:
         inner = pl.sum_horizontal([pl.col(c).str.count_matches(",", literal=True).fill_null(0) for c in strings.columns])
         inner_counts = pl.concat([pl.Series("inner", [0], dtype=pl.UInt32), strings.select(inner.cast(pl.UInt32)).to_series()])
         counted = per_line.with_columns(cells=pl.col("commas") - inner_counts + 1)
-    else:
-        text = path.read_bytes().decode("utf-8", errors="replace").removesuffix("\n").split("\n")
-        line = pl.col("line")
-        stripped = pl.when(line.str.contains('"', literal=True)).then(line.str.replace_all(r'"(?:[^"]|"")*"', "")).otherwise(line)
-        counted = pl.DataFrame({"line": text}).select(cells=stripped.str.count_matches(",", literal=True) + 1,
-                                                      blank=line.str.strip_chars() == "")
-    bad = (counted.with_columns(n=pl.int_range(1, pl.len() + 1, dtype=pl.UInt32))
-           .filter((pl.col("cells") != width) & ~pl.col("blank")))
-    return cell_findings(table, "row-width", "", bad.select("n", "cells"), "row has {value} cells, header has " + str(width), line_is_row=False)
+        bad = (counted.with_columns(n=pl.int_range(1, pl.len() + 1, dtype=pl.UInt32))
+               .filter((pl.col("cells") != width) & ~pl.col("blank")).select("n", "cells"))
+        return cell_findings(table, "row-width", "", bad, "row has {value} cells, header has " + str(width), line_is_row=False), None
+    starts, widths = record_starts(path)
+    bad = pl.DataFrame({"n": starts, "cells": widths}, schema={"n": pl.UInt32, "cells": pl.UInt32}).filter(
+        (pl.col("cells") != width) & (pl.col("cells") > 0))
+    found = cell_findings(table, "row-width", "", bad, "row has {value} cells, header has " + str(width), line_is_row=False)
+    return found, starts if len(starts) == strings.height else None
 
 
 def cell_findings(table: str, rule: str, column: str, failing: pl.DataFrame, message: str, line_is_row: bool = True) -> list[Finding]:
@@ -167,8 +184,8 @@ def cell_findings(table: str, rule: str, column: str, failing: pl.DataFrame, mes
         return []
     out = []
     for idx, value in failing.head(LIMIT).iter_rows():
-        line = idx + 2 if line_is_row else idx
-        out.append(Finding(rule, message.format(value=shorten(value)), table, line, column, shorten(value)))
+        line, row = (idx + 2, idx) if line_is_row else (idx, None)
+        out.append(Finding(rule, message.format(value=shorten(value)), table, line, column, shorten(value), row=row))
     return with_rest(out, failing.height - LIMIT)
 
 

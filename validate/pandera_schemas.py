@@ -144,7 +144,7 @@ def to_findings(name: str, derived: Derived, cases: pl.DataFrame, unparsed: dict
         value = shorten(row["failure_case"])
         line = None if index is None else index + 2
         out.append(Finding(rule, f"{value!r} {reason}" if value is not None and rule not in ROW_RULES else reason,
-                           name, line, column or "", value))
+                           name, line, column or "", value, row=index))
     for (rule, column), n in listed.items():
         if n > LIMIT:
             last = max(i for i, f in enumerate(out) if (f.rule, f.column) == (rule, column))

@@ -27,6 +27,7 @@ FALSE_VALUES = ["false", "False", "FALSE", "0"]
 class Loaded:
     frame: pl.DataFrame | None  # typed frame, None when the table cannot be checked further
     unparsed: dict[str, set[int]] = dataclasses.field(default_factory=dict)  # column -> rows whose cell did not parse (now null)
+    lines: list[int] | None = None  # each row's physical line, where a quoted line break makes it differ from row + 2
 
 
 def text_fields(table: Table) -> list[str]:
@@ -103,7 +104,8 @@ def load(table: Table) -> tuple[Loaded, list[Finding]]:
     found += header_findings
     strings, more = read_strings(table)
     found += more
-    found += hygiene.check_row_widths(table.name, table.path, strings, len(header))
+    widths, lines = hygiene.check_row_widths(table.name, table.path, strings, len(header))
+    found += widths
     if strings is None:
         return Loaded(None), found
     if strings.height == 0:
@@ -112,4 +114,4 @@ def load(table: Table) -> tuple[Loaded, list[Finding]]:
         return Loaded(None), found  # columns cannot be matched to fields; header-mismatch says why
     found += hygiene.check_cells(table.name, strings, text_fields(table), ascii_only=facts.ascii)
     typed, type_findings, unparsed = cast(table, strings)
-    return Loaded(typed, unparsed), found + type_findings
+    return Loaded(typed, unparsed, lines), found + type_findings
