@@ -238,6 +238,7 @@ FAULTS: list[Fault] = [
     Fault("file-only-newline", "header-mismatch", "people", lambda p: set_raw(p, "people", b"\n") or 1),
     Fault("no-final-newline", "blank-line", "people", lambda p: set_raw(p, "people", raw(p, "people").rstrip(b"\n")) or 5),
     Fault("trailing-separator", "row-width", "countries", _trailing_separator),
+    Fault("stray-quote", "csv-syntax", "agencies", _replace_raw("agencies", b"\nairbus,Airbus,", b'\nairbus,Air"bus,')),
     Fault("missing-cell", "row-width", "countries", _missing_cell),
     Fault("non-nfc", "unicode-nfc", "countries", _nfd),
     Fault("leading-space", "whitespace", "agencies", _cell("agencies", "airbus", "name", " Airbus")),

@@ -20,6 +20,7 @@ RULES: dict[str, tuple[str, str]] = {
     "line-ending": ("hygiene", "LF line endings only (no CR)"),
     "blank-line": ("hygiene", "no blank lines and the file ends with one newline"),
     "row-width": ("hygiene", "every row has as many cells as the header (no missing or trailing separators)"),
+    "csv-syntax": ("hygiene", "quotes only around whole cells (a file polars cannot parse is still checked, read leniently)"),
     "unicode-nfc": ("hygiene", "text is in Unicode NFC"),
     "whitespace": ("hygiene", "no leading or trailing white space in a cell, and no line break"),
     "control-character": ("hygiene", "no control character (tab included), bidirectional override or zero-width character in a cell"),

@@ -8,6 +8,7 @@ fails to parse is reported at its CSV line.
 from __future__ import annotations
 
 import csv
+import io
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,20 +81,73 @@ def cast(table: Table, strings: pl.DataFrame) -> tuple[pl.DataFrame, list[Findin
     return strings.select(exprs), found, unparsed
 
 
+def quoting_errors(text: str) -> list[tuple[int, str]]:
+    """(line, reason) for each place that breaks CSV quoting: a quote inside an unquoted cell, or a closing
+    quote followed by something other than a separator. A plain walk over the characters, run only on
+    files polars has already rejected."""
+    errors: list[tuple[int, str]] = []
+    line, i, n = 1, 0, len(text)
+    quoted, start = False, True
+    while i < n:
+        c = text[i]
+        if quoted:
+            if c == '"':
+                if i + 1 < n and text[i + 1] == '"':
+                    i += 1
+                elif i + 1 < n and text[i + 1] not in ",\n\r":
+                    errors.append((line, "text after the closing quote of a quoted cell"))
+                    quoted = False
+                else:
+                    quoted = False
+            elif c == "\n":
+                line += 1
+        elif c == '"':
+            if start:
+                quoted = True
+            else:
+                errors.append((line, "a double quote inside a cell that is not quoted"))
+        elif c == "\n":
+            line += 1
+        start = not quoted and c in ",\n"
+        i += 1
+    if quoted:
+        errors.append((line, "a quoted cell is never closed"))
+    return errors
+
+
+def read_with_csv_module(table: Table) -> tuple[pl.DataFrame, list[Finding]]:
+    """The lenient reader, for files polars rejects: every record as strings, cut or padded to the header's width.
+
+    Also says where the file breaks CSV's quoting rules, which is what polars objected to.
+    """
+    text = table.path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    header = records[0] if records else []
+    width = len(header)
+    body = [(r + [""] * width)[:width] for r in records[1:]]
+    frame = pl.DataFrame({name: [row[i] or None for row in body] for i, name in enumerate(header)},
+                         schema={name: pl.String for name in header}) if len(set(header)) == width else pl.DataFrame()
+    errors = pl.DataFrame(quoting_errors(text), schema={"n": pl.UInt32, "why": pl.String}, orient="row")
+    found = hygiene.cell_findings(table.name, "csv-syntax", "", errors, "{value}", line_is_row=False)
+    return frame, found or [Finding("csv-syntax", "the file breaks CSV quoting rules (polars cannot parse it)", table.name)]
+
+
 def read_strings(table: Table) -> tuple[pl.DataFrame | None, list[Finding]]:
     """Every cell as a string (empty = null). Strict UTF-8 first; only on failure is the bad byte located."""
     # null_values: a quoted empty cell ("") is empty too, as in frictionless (missingValues [""])
     options = {"infer_schema": False, "truncate_ragged_lines": True, "raise_if_empty": False, "quote_char": '"', "null_values": [""]}
+    found: list[Finding] = []
     try:
         return pl.read_csv(table.path, encoding="utf8", **options), []
-    except pl.exceptions.ComputeError as exc:
+    except pl.exceptions.PolarsError:
         bad = hygiene.utf8_error(table.name, table.path)
-        if bad is None:
-            return None, [Finding("row-width", f"the CSV cannot be parsed: {str(exc).splitlines()[0]}", table.name)]
+        if bad is not None:
+            found.append(bad)
     try:
-        return pl.read_csv(table.path, encoding="utf8-lossy", **options), [bad]
-    except pl.exceptions.PolarsError as exc:
-        return None, [bad, Finding("row-width", f"the CSV cannot be parsed: {str(exc).splitlines()[0]}", table.name)]
+        return pl.read_csv(table.path, encoding="utf8-lossy", **options), found
+    except pl.exceptions.PolarsError:
+        frame, more = read_with_csv_module(table)
+        return frame, found + more
 
 
 def load(table: Table) -> tuple[Loaded, list[Finding]]:
