@@ -8,8 +8,8 @@ fails to parse is reported at its CSV line.
 from __future__ import annotations
 
 import csv
-import io
 import dataclasses
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
