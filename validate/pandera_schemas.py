@@ -78,7 +78,9 @@ def derive(table: Table) -> Derived:
         name, c = f["name"], f.get("constraints", {})
         specs: list[tuple[pa.Check, str, str]] = []  # (check, rule, reason), in check_number order
         if "pattern" in c:
-            specs.append((pa.Check.str_matches(c["pattern"]), "pattern", f"does not match the pattern {c['pattern']}"))
+            # a Table Schema pattern matches the whole value (XML Schema semantics); polars matches anywhere
+            whole = f"^(?:{c['pattern']})$"
+            specs.append((pa.Check.str_matches(whole), "pattern", f"does not match the pattern {c['pattern']}"))
         if "enum" in c:
             specs.append((pa.Check.isin(c["enum"]), "enum", f"is not one of {c['enum']}"))
         if "minimum" in c:
