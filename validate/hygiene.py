@@ -229,12 +229,12 @@ def check_cells(table: str, df: pl.DataFrame, text_columns: list[str], ascii_onl
     suspect = []
     for column in df.columns:
         col = pl.col(column)
-        flag = ((col.str.strip_chars().str.len_bytes() != col.str.len_bytes()) | col.str.contains(CONTROL + r"|[\r\n]")
+        # one regular-expression pass per column: each pass over a long text column costs the same, whatever it looks for
+        pattern = CONTROL + r"|[\r\n]" + ("" if ascii_only else "|" + MOJIBAKE + "|" + nfc_suspects())
+        flag = ((col.str.strip_chars().str.len_bytes() != col.str.len_bytes()) | col.str.contains(pattern)
                 | (col.str.len_bytes() > MAX_CELL))
         if column in text_columns:
             flag = flag | col.str.head(1).is_in(FORMULA_STARTS)
-        if not ascii_only:
-            flag = flag | col.str.contains(MOJIBAKE + "|" + nfc_suspects())
         suspect.append(flag.any().alias(column))
     flagged = [c for c, hit in df.select(suspect).row(0, named=True).items() if hit] if suspect else []
     found: list[Finding] = []

@@ -241,12 +241,11 @@ def check(root: Path, frames: dict[str, pl.DataFrame], schemas: dict[str, dict])
     folded = citations.select(*direct.values(), "source_id", "quote", folded=fold_expr(pl.col("quote")))
     found += more + quotes_in_sources(folded, digests, texts)
     # one row per citation: its record keys, its quote folded and lowercased, the numbers it states, its source's date
-    lowered = folded.select(*direct.values(), "source_id", lowered=pl.col("folded").str.to_lowercase())
+    words = folded.select(*direct.values(), "source_id", words=as_words(pl.col("folded").str.to_lowercase()))
     del folded
-    dated = (lowered.select(*direct.values(), "source_id", words=as_words(pl.col("lowered")),
-                            numbers=number_tokens(pl.col("lowered")).list.join(" ").map_batches(lambda s: " " + s + " "))
+    dated = (words.with_columns(numbers=number_tokens(pl.col("words")).list.join(" ").map_batches(lambda s: " " + s + " "))
              .join(sources.select("source_id", "published_date"), on="source_id", how="left"))
-    del lowered
+    del words
     for name, frame in frames.items():
         schema = schemas[name]
         if name in direct:
