@@ -17,6 +17,8 @@ def test_fault_is_reported_where_it_is(package, fault):
     assert "Traceback" not in result.stdout + result.stderr
     if fault.exit_code == 2:
         assert result.report["verdict"].startswith("UNREADABLE")
+    unexpected = result.rules() - {fault.rule} - fault.also
+    assert not unexpected, f"the damage also triggered {sorted(unexpected)}"
     hits = [e for e in result.at(fault.rule) if e["table"] == fault.table]
     assert hits, f"{fault.rule} not reported for {fault.table}; got {sorted(result.rules())}"
     if line is not None:

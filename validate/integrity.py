@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from .extensions import REQUIRED_RESOURCES
 from .findings import Finding
 from .hygiene import cell_findings
 
@@ -68,6 +69,8 @@ def unreferenced(frames: dict[str, pl.DataFrame], schemas: dict[str, dict], decl
     for table, schema in schemas.items():
         if not schema.get("x-must-be-referenced") or table not in frames:
             continue
+        if any(name not in frames for name in REQUIRED_RESOURCES):
+            continue  # without citations (or another base table) nothing can be said of what refers to what
         unread = declared - set(frames)
         if any(child not in schemas or any(fk["reference"]["resource"] == table for fk in schemas[child].get("foreignKeys", []))
                for child in unread):

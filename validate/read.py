@@ -150,6 +150,17 @@ def read_strings(table: Table) -> tuple[pl.DataFrame | None, list[Finding]]:
         return frame, found + more
 
 
+def drop_blank_rows(table: Table, strings: pl.DataFrame, lines: list[int] | None) -> tuple[pl.DataFrame, list[int] | None]:
+    """Remove the all-empty rows that stand for blank physical lines, keeping every other row's line number."""
+    row_lines = lines or list(range(2, strings.height + 2))
+    blank_lines = set(hygiene.line_commas(table.path).with_row_index("n", offset=1).filter(pl.col("blank")).get_column("n").to_list())
+    empty = strings.select(pl.all_horizontal(pl.all().is_null())).to_series().to_list()
+    keep = [not (e and row_lines[i] in blank_lines) for i, e in enumerate(empty)]
+    if all(keep):
+        return strings, lines
+    return strings.filter(pl.Series(keep)), [line for line, k in zip(row_lines, keep, strict=True) if k]
+
+
 def load(table: Table) -> tuple[Loaded, list[Finding]]:
     facts = hygiene.scan_bytes(table.path)
     found = hygiene.check_bytes(table.name, facts)
@@ -166,6 +177,8 @@ def load(table: Table) -> tuple[Loaded, list[Finding]]:
         found.append(Finding("table-empty", "the table has a header but no rows", table.name, 2))
     if header_findings:
         return Loaded(None), found  # columns cannot be matched to fields; header-mismatch says why
+    if facts.first_blank is not None:  # blank lines are reported as such; their empty rows are not checked as records
+        strings, lines = drop_blank_rows(table, strings, lines)
     found += hygiene.check_cells(table.name, strings, text_fields(table), ascii_only=facts.ascii)
     typed, type_findings, unparsed = cast(table, strings)
     return Loaded(typed, unparsed, lines), found + type_findings
