@@ -50,7 +50,10 @@ def check_header(table: Table, header: list[str]) -> list[Finding]:
         return []
     missing = [n for n in expected if n not in header]
     extra = [n for n in header if n not in expected]
-    if missing or extra:
+    repeated = sorted({n for n in header if header.count(n) > 1})
+    if repeated:
+        why = f"repeated column names {repeated}"
+    elif missing or extra:
         why = "; ".join(filter(None, [f"missing {missing}" if missing else "", f"not in the schema {extra}" if extra else ""]))
     else:
         why = "same names in another order"
