@@ -263,7 +263,7 @@ FAULTS: list[Fault] = [
     Fault("extra-column", "header-mismatch", "people", _add_column),
     Fault("missing-column", "header-mismatch", "people", _drop_column),
     Fault("repeated-column", "header-mismatch", "people",
-          lambda p: write_rows(p, "people", [r + [r[-1]] for r in read_rows(p, "people")]) or 1),
+          lambda p: write_rows(p, "people", [[*r, r[-1]] for r in read_rows(p, "people")]) or 1),
     Fault("integer-not-a-number", "type", "events", _cell("events", "copuos-68", "edition", "sixty-eight")),
     Fault("boolean-not-a-boolean", "type", "events", _cell("events", "copuos-68", "name_supplied", "maybe")),
     # field rules
