@@ -10,7 +10,8 @@ ROW_RULES = {"exactly-one", "not-before", "together", "required-if", "unique-tog
 TABLE_RULES = {"min-children", "not-after-source"}
 QUOTED_KINDS = {"text", "year", "number"}
 # The tables the provenance and integrity rules are built on, by name.
-REQUIRED_RESOURCES = ("sources", "citations", "countries")
+SOURCES, CITATIONS, COUNTRIES = "sources", "citations", "countries"
+REQUIRED_RESOURCES = (SOURCES, CITATIONS, COUNTRIES)
 
 
 def rule_columns(rule: dict) -> set[str]:

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from .extensions import REQUIRED_RESOURCES
+from .extensions import CITATIONS, REQUIRED_RESOURCES, SOURCES
 from .findings import Finding
 from .hygiene import cell_findings
-
-CITATIONS, SOURCES = "citations", "sources"
 
 
 def foreign_keys(frames: dict[str, pl.DataFrame], schemas: dict[str, dict], declared: set[str]) -> list[Finding]:

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 
 import polars as pl
 
+from .extensions import CITATIONS, COUNTRIES, SOURCES
 from .findings import Finding
 from .hygiene import cell_findings
-from .integrity import CITATIONS, SOURCES, cited_tables
+from .integrity import cited_tables
 from .package import safe_path
+from .pandera_schemas import precision_prefix
 
 TYPOGRAPHIC = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "}
 CARDINALS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -29,9 +30,8 @@ NUMBER_WORDS = ({w: str(i) for i, w in enumerate(CARDINALS)} | {w: str(i) for i,
 
 
 def fold_text(text: str) -> str:
-    for k, v in TYPOGRAPHIC.items():
-        text = text.replace(k, v)
-    return re.sub(r"\s+", " ", text).strip()
+    """A source text folded exactly as the quotes are (one implementation: fold_expr)."""
+    return pl.select(fold_expr(pl.lit(text, dtype=pl.String))).item()
 
 
 def fold_expr(expr: pl.Expr) -> pl.Expr:
@@ -211,9 +211,8 @@ def dates_after_source(name: str, frame: pl.DataFrame, schema: dict, cites: pl.D
         for col, values in rule.get("when", {}).items():
             when = when & pl.col(col).is_in(values).fill_null(False)
         rows = frame.with_row_index("__row").filter(when & pl.col(column).is_not_null()).select("__row", key, column)
-        n = pl.min_horizontal(pl.col(column).str.len_chars(), pl.col("published_date").str.len_chars())
-        late = (rows.join(dates, on=key, how="inner")
-                .filter(pl.col(column).str.slice(0, n) > pl.col("published_date").str.slice(0, n))
+        value, reported = precision_prefix(pl.col(column), pl.col("published_date"))
+        late = (rows.join(dates, on=key, how="inner").filter(value > reported)
                 .group_by("__row").agg(pl.col(column).first()).sort("__row"))
         found += cell_findings(name, "date-after-source", column, late.select("__row", column),
                                "{value!r} is after the date of a source that reports it as past")
@@ -223,12 +222,12 @@ def dates_after_source(name: str, frame: pl.DataFrame, schema: dict, cites: pl.D
 def country_codes(frames: dict[str, pl.DataFrame]) -> list[Finding]:
     import pycountry  # imported lazily
 
-    countries = frames.get("countries")
+    countries = frames.get(COUNTRIES)
     if countries is None:
         return []
     iso = {c.alpha_3 for c in pycountry.countries}
     bad = countries.with_row_index("__row").filter(~pl.col("country_id").is_in(list(iso))).select("__row", "country_id")
-    return cell_findings("countries", "country-code", "country_id", bad, "{value!r} is not an ISO 3166-1 alpha-3 code")
+    return cell_findings(COUNTRIES, "country-code", "country_id", bad, "{value!r} is not an ISO 3166-1 alpha-3 code")
 
 
 def check(root: Path, frames: dict[str, pl.DataFrame], schemas: dict[str, dict]) -> list[Finding]:
