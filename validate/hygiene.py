@@ -20,7 +20,6 @@ from .findings import Finding, shorten
 
 LIMIT = 20  # findings listed per (table, rule, column); the rest are counted in `more`
 MAX_CELL = 10_000
-FORMULA = r"^[=+\-@\t\r]"
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
 WHITESPACE = r"^\s|\s$|[\r\n]"
 # C0 and C1 controls (tab included; line breaks are the white space rule's),
@@ -215,7 +214,7 @@ def cell_rules(column: str, is_text: bool) -> list[tuple[str, pl.Expr, str]]:
         ("cell-too-long", col.str.len_chars() > MAX_CELL, f"cell longer than {MAX_CELL:,} characters"),
     ]
     if is_text:
-        rules.append(("formula-cell", col.str.contains(FORMULA), "cell begins with a character spreadsheets run as a formula: {value!r}"))
+        rules.append(("formula-cell", col.str.head(1).is_in(FORMULA_STARTS), "cell begins with a character spreadsheets run as a formula: {value!r}"))
     return rules
 
 

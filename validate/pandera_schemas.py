@@ -8,14 +8,14 @@ and silently skips data checks (duplicates and bad enum values pass).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pandera.polars as pa
 import polars as pl
 
 from .extensions import ROW_RULES
 from .findings import Finding, shorten
-from .hygiene import LIMIT
+from .hygiene import LIMIT, with_rest
 from .package import Table
 from .read import POLARS_TYPES
 
@@ -123,8 +123,8 @@ def validate(table: Table, frame: pl.DataFrame, unparsed: dict[str, set[int]] | 
 
 
 def to_findings(name: str, derived: Derived, cases: pl.DataFrame, unparsed: dict[str, set[int]]) -> list[Finding]:
-    out: list[Finding] = []
-    listed: dict[tuple[str, str], int] = {}
+    listed: dict[tuple[str, str], list[Finding]] = {}
+    counted: dict[tuple[str, str], int] = {}
     for row in cases.iter_rows(named=True):
         column, check, number, index = row["column"], row["check"], row["check_number"], row["index"]
         if row["schema_context"] == "DataFrameSchema" and number is not None and number < len(derived.frame_rules):
@@ -140,15 +140,11 @@ def to_findings(name: str, derived: Derived, cases: pl.DataFrame, unparsed: dict
         else:  # dtype or column-presence errors: the header and cast steps already report these
             continue
         key = (rule, column or "")
-        listed[key] = listed.get(key, 0) + 1
-        if listed[key] > LIMIT:
+        counted[key] = counted.get(key, 0) + 1
+        if counted[key] > LIMIT:
             continue
         value = shorten(row["failure_case"])
         line = None if index is None else index + 2
-        out.append(Finding(rule, f"{value!r} {reason}" if value is not None and rule not in ROW_RULES else reason,
-                           name, line, column or "", value, row=index))
-    for (rule, column), n in listed.items():
-        if n > LIMIT:
-            last = max(i for i, f in enumerate(out) if (f.rule, f.column) == (rule, column))
-            out[last] = replace(out[last], more=n - LIMIT)
-    return out
+        listed.setdefault(key, []).append(Finding(rule, f"{value!r} {reason}" if value is not None and rule not in ROW_RULES else reason,
+                                                  name, line, column or "", value, row=index))
+    return [f for key, group in listed.items() for f in with_rest(group, counted[key] - LIMIT)]
