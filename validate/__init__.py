@@ -1,5 +1,3 @@
 """Validation suite of the central-asia-space data package: `python -m validate [PACKAGE_DIR]`."""
 
-from .run import validate_package
-
-__all__ = ["validate_package"]
+__version__ = "2.0.0"  # the validator's own version, printed by --version beside the package's

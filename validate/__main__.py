@@ -1,7 +1,4 @@
-"""Command line: python -m validate [PACKAGE_DIR] [--format text|json].
-
-Exit codes: 0 valid, 1 the data has errors, 2 the package cannot be read or the arguments are wrong.
-"""
+"""Command line: python -m validate [PACKAGE_DIR] [--format text|json]."""
 
 from __future__ import annotations
 
@@ -9,33 +6,58 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import __version__
+
+EPILOG = """exit codes:
+  0  the package is valid
+  1  the data has errors (each is listed with its table, line, column, value and rule)
+  2  the package cannot be read, the arguments are wrong, or the validator failed (validator-error)
+
+Every rule ID in a report is described in docs/validation.md, with the fault that breaks it in tests/faults.py;
+its one definition is the function registered under that ID (grep for '@rule("ID"' in validate/)."""
+
+
+def package_version(root: Path) -> str:
+    import json
+
+    try:
+        return str(json.loads((root / "datapackage.json").read_text("utf-8")).get("version", ""))
+    except (OSError, ValueError, AttributeError):
+        return ""
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m validate", description="Validate the central-asia-space data package.")
+    parser = argparse.ArgumentParser(prog="python -m validate", description="Validate the central-asia-space data package.",
+                                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("package", nargs="?", default=".", help="package folder (default: the current folder)")
     parser.add_argument("--format", choices=["text", "json"], default="text", help="report format (default: text)")
+    parser.add_argument("--version", action="store_true", help="print the validator's and the package's versions")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return 0 if exc.code == 0 else 2
+    root = Path(args.package)
+    versions = {"validator": __version__, "package": package_version(root)}
+    if args.version:
+        print(f"validator {versions['validator']}, package {versions['package'] or '(none found)'}")
+        return 0
 
     from . import report
     from .findings import Finding
-    from .package import Unreadable
+    from .model import Unreadable, validator_error
     from .run import validate_package
 
-    root = Path(args.package)
     try:
-        findings = validate_package(root)
+        _, findings = validate_package(root)
     except Unreadable as exc:
         unreadable = [Finding("descriptor-unreadable", str(exc), "datapackage.json")]
-        print(report.render(unreadable, str(root), args.format, final=f"UNREADABLE: {exc}"))
+        print(report.render(unreadable, str(root), args.format, versions, final=f"UNREADABLE: {exc}"))
         return 2
-    except Exception as exc:
-        crash = [Finding("validator-error", f"the validator could not finish: {type(exc).__name__}: {exc}", "datapackage.json")]
-        print(report.render(crash, str(root), args.format, final="UNREADABLE: the validator could not finish"))
+    except Exception as exc:  # a bug in the validator: a report, never a traceback
+        crash = [Finding("validator-error", validator_error(exc), "datapackage.json")]
+        print(report.render(crash, str(root), args.format, versions, final="UNREADABLE: the validator could not finish"))
         return 2
-    print(report.render(findings, str(root), args.format))
+    print(report.render(findings, str(root), args.format, versions))
     return 1 if findings else 0
 
 

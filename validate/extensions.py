@@ -1,75 +1,88 @@
-"""The package's own Table Schema extensions (`x-rules`, `x-quoted`, `x-cited-via`, ...) are checked like
-the rest of the contract: a rule that names a missing column or an unknown kind is a schema error,
-reported as `schema-invalid`, never a crash or a silently skipped check."""
+"""The package's own Table Schema extensions, as a JSON Schema: frictionless ignores `x-` keys, so the
+validator checks them itself before anything runs. A rule with a missing or mistyped parameter is then
+`schema-invalid`, never a crash (issue 8).
+
+| key | on | meaning |
+|---|---|---|
+| `x-rules` | schema | row rules (checked by pandera) and table rules (cross-table, provenance) |
+| `x-quoted` | field | the field's values must occur in the row's quotes: `text`, `date` or `number`, optionally `unless` a boolean field is true |
+| `x-partial-date` | field | a string date at source precision, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checked for calendar validity |
+| `x-cited-via` | schema | a link table whose rows are cited through this foreign-key column's parent record |
+| `x-must-be-referenced` | schema | every row must be referred to by some other row of the package |
+"""
 
 from __future__ import annotations
 
-from .findings import Finding
+from typing import Any
 
-ROW_RULES = {"exactly-one", "not-before", "together", "required-if", "unique-together"}
-TABLE_RULES = {"min-children", "not-after-source"}
-QUOTED_KINDS = {"text", "year", "number"}
-# The tables the provenance and integrity rules are built on, by name.
-SOURCES, CITATIONS, COUNTRIES = "sources", "citations", "countries"
-REQUIRED_RESOURCES = (SOURCES, CITATIONS, COUNTRIES)
+NAME: dict[str, Any] = {"type": "string", "minLength": 1}
+COLUMNS: dict[str, Any] = {"type": "array", "items": NAME, "minItems": 2, "uniqueItems": True}
+SOME_COLUMNS: dict[str, Any] = {"type": "array", "items": NAME, "minItems": 1, "uniqueItems": True}
+WHEN: dict[str, Any] = {"type": "object", "minProperties": 1,
+                        "additionalProperties": {"type": "array", "minItems": 1, "items": {"type": ["string", "number", "boolean"]}}}
+
+# rule kind -> (parameters, required parameters). Row rules are checked within a row (schema_checks.py);
+# table rules need other rows or tables (integrity.py, provenance.py).
+ROW_RULES: dict[str, tuple[dict[str, Any], list[str]]] = {
+    "exactly-one": ({"fields": COLUMNS}, ["fields"]),
+    "not-before": ({"field": NAME, "other": NAME}, ["field", "other"]),
+    "together": ({"fields": COLUMNS}, ["fields"]),
+    "required-if": ({"field": NAME, "when": WHEN}, ["field", "when"]),
+    "unique-together": ({"fields": COLUMNS}, ["fields"]),
+    "distinct-columns": ({"fields": COLUMNS}, ["fields"]),
+}
+TABLE_RULES: dict[str, tuple[dict[str, Any], list[str]]] = {
+    "min-children": ({"table": NAME, "field": NAME, "min": {"type": "integer", "minimum": 1}, "unless": WHEN}, ["table", "field", "min"]),
+    "not-after-source": ({"field": NAME, "when": WHEN}, ["field"]),
+    "distinct-records": ({"fields": SOME_COLUMNS}, ["fields"]),
+}
+RULE_KINDS = ROW_RULES | TABLE_RULES
+QUOTED_KINDS = ["text", "date", "number"]
+
+SCHEMA_KEYS: dict[str, Any] = {
+    "x-rules": {"type": "array", "items": {"type": "object", "required": ["rule"], "properties": {"rule": {"enum": list(RULE_KINDS)}}}},
+    "x-cited-via": NAME,
+    "x-must-be-referenced": {"type": "boolean"},
+}
+FIELD_KEYS: dict[str, Any] = {
+    "x-quoted": {"oneOf": [{"enum": QUOTED_KINDS},
+                           {"type": "object", "properties": {"kind": {"enum": QUOTED_KINDS}, "unless": NAME},
+                            "required": ["kind"], "additionalProperties": False}]},
+    "x-partial-date": {"type": "boolean"},
+}
 
 
-def rule_columns(rule: dict) -> set[str]:
-    """The columns of its own table that a rule names (min-children names columns of another table)."""
-    if rule.get("rule") == "min-children":
-        return set()
-    named = set(rule.get("fields", [])) | {rule.get("field"), rule.get("other")} | set(rule.get("when", {}))
-    return named - {None}
+def rule_schema(kind: str) -> dict[str, Any]:
+    params, required = RULE_KINDS[kind]
+    return {"type": "object", "properties": {"rule": {"const": kind}, **params}, "required": ["rule", *required],
+            "additionalProperties": False}
 
 
-def check_schema(name: str, schema: dict, schemas: dict[str, dict]) -> list[str]:
-    """Reasons why the extensions of one schema cannot be applied; empty when they can."""
-    fields = {f.get("name"): f for f in schema.get("fields", [])}
-    why = []
-    pk = schema.get("primaryKey")
-    if not pk:
-        why.append("no primaryKey: every table of this package has one")
-    elif any(k not in fields for k in ([pk] if isinstance(pk, str) else pk)):
-        why.append(f"primaryKey {pk} names a field the schema does not have")
-    for rule in schema.get("x-rules", []):
-        kind = rule.get("rule") if isinstance(rule, dict) else None
-        if kind not in ROW_RULES | TABLE_RULES:
-            why.append(f"x-rules: unknown rule {rule!r}")
+def problems(schema: dict[str, Any]) -> list[str]:
+    """Why the extensions of one Table Schema are malformed (shape only; model.py checks the names they use)."""
+    from jsonschema import Draft202012Validator
+
+    out = []
+    for key, value in schema.items():
+        if key.startswith("x-"):
+            if key not in SCHEMA_KEYS:
+                out.append(f"unknown extension {key!r}; known: {sorted(SCHEMA_KEYS)}")
+                continue
+            out += [f"{key}{path(e)}: {e.message}" for e in Draft202012Validator(SCHEMA_KEYS[key]).iter_errors(value)]
+    for i, rule in enumerate(schema.get("x-rules", []) if isinstance(schema.get("x-rules"), list) else []):
+        if isinstance(rule, dict) and rule.get("rule") in RULE_KINDS:
+            out += [f"x-rules[{i}] {rule['rule']}{path(e)}: {e.message}" for e in Draft202012Validator(rule_schema(rule["rule"])).iter_errors(rule)]
+    for field in schema.get("fields", []) if isinstance(schema.get("fields"), list) else []:
+        if not isinstance(field, dict):
             continue
-        missing = rule_columns(rule) - set(fields)
-        if missing:
-            why.append(f"x-rules {kind}: no field {sorted(missing)}")
-        if kind in ROW_RULES - {"not-before", "required-if"} and not rule.get("fields"):
-            why.append(f"x-rules {kind}: 'fields' is missing")
-        if kind == "min-children":
-            child = schemas.get(rule.get("table"), {})
-            child_fields = {f.get("name") for f in child.get("fields", [])}
-            needed = {rule.get("field"), *rule.get("unless", {})}
-            if not child or needed - child_fields or not isinstance(rule.get("min"), int):
-                why.append(f"x-rules min-children: table {rule.get('table')!r} with fields {sorted(map(str, needed))} and 'min' are needed")
-    for field in fields.values():
-        spec = field.get("x-quoted")
-        if spec is None:
-            continue
-        kind = spec if isinstance(spec, str) else spec.get("kind") if isinstance(spec, dict) else None
-        if kind not in QUOTED_KINDS:
-            why.append(f"x-quoted of {field.get('name')}: unknown kind {spec!r}")
-        if isinstance(spec, dict) and spec.get("unless") and spec["unless"] not in fields:
-            why.append(f"x-quoted of {field.get('name')}: no field {spec['unless']!r}")
-    via = schema.get("x-cited-via")
-    if via and not any(fk.get("fields") == [via] for fk in schema.get("foreignKeys", [])):
-        why.append(f"x-cited-via {via!r} is not a foreign key of the table")
-    return why
+        for key, value in field.items():
+            if key.startswith("x-"):
+                if key not in FIELD_KEYS:
+                    out.append(f"field {field.get('name')!r}: unknown extension {key!r}; known: {sorted(FIELD_KEYS)}")
+                    continue
+                out += [f"field {field.get('name')!r} {key}{path(e)}: {e.message}" for e in Draft202012Validator(FIELD_KEYS[key]).iter_errors(value)]
+    return out
 
 
-def check(schemas: dict[str, dict], declared: set[str]) -> tuple[set[str], list[Finding]]:
-    """Returns the tables whose extensions cannot be applied, and the findings that say why."""
-    found = [Finding("resource-missing", f"the package has no '{name}' resource, which the provenance and integrity rules need",
-                     "datapackage.json") for name in REQUIRED_RESOURCES if name not in declared]
-    bad = set()
-    for name, schema in schemas.items():
-        reasons = check_schema(name, schema, schemas)
-        if reasons:
-            bad.add(name)
-            found += [Finding("schema-invalid", reason, name) for reason in reasons]
-    return bad, found
+def path(error: Any) -> str:
+    return "".join(f"[{p!r}]" for p in error.absolute_path)

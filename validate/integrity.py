@@ -1,111 +1,177 @@
-"""Cross-table rules: foreign keys, citation coverage, records nothing refers to, minimum children.
+"""Cross-table rules: foreign keys, citation coverage, records nothing refers to, minimum children, cycles in
+self-references, and the same record under two IDs.
 
-All rules that span tables live here or in provenance.py; each is declared in the Table Schemas
-(foreignKeys, `x-must-be-referenced`, `x-rules` of kind `min-children`) and read from there.
+Every rule here is `fn(package, frames) -> findings`, where frames are the typed tables that could be read.
+Each is declared in the Table Schemas (foreignKeys, `x-must-be-referenced`, `x-rules`) and read from the model.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
-from .extensions import CITATIONS, REQUIRED_RESOURCES, SOURCES
-from .findings import Finding
-from .hygiene import cell_findings
+from .findings import Finding, listed
+from .model import CITATIONS, REQUIRED_RESOURCES, Package
+from .registry import rule
+from .text import closest
+
+Frames = dict[str, pl.DataFrame]
+MAX_SUGGEST = 20_000  # parent keys beyond which no 'did you mean' is computed
 
 
-def foreign_keys(frames: dict[str, pl.DataFrame], schemas: dict[str, dict], declared: set[str]) -> list[Finding]:
+@rule("foreign-key", "integrity")
+def foreign_key(package: Package, frames: Frames) -> list[Finding]:
+    """Every declared foreign key resolves, self-references included."""
     found: list[Finding] = []
     for name, frame in frames.items():
-        for fk in schemas[name].get("foreignKeys", []):
-            cols = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-            ref = fk["reference"]
-            parent_name = ref.get("resource") or name
-            ref_cols = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-            parent = frames.get(parent_name)
-            if parent_name not in declared:
-                found.append(Finding("foreign-key", f"the foreign key refers to a resource '{parent_name}' the package does not have",
-                                     name, column=",".join(cols)))
-                continue
+        for fk in package.tables[name].foreign_keys:
+            parent = frames.get(fk.resource)
             if parent is None:
                 continue  # the parent table could not be read; its own findings say why
-            keys = parent.select([pl.col(r).alias(c) for r, c in zip(ref_cols, cols, strict=False)]).unique()
-            child = frame.with_row_index("__row").filter(pl.all_horizontal([pl.col(c).is_not_null() for c in cols]))
-            dangling = child.join(keys, on=cols, how="anti").select("__row", pl.concat_str(cols, separator=",").alias("v")).sort("__row")
-            found += cell_findings(name, "foreign-key", ",".join(cols), dangling,
-                                   f"{{value!r}} matches no {'/'.join(ref_cols)} of {parent_name}")
+            keys = parent.select([pl.col(r).alias(c) for r, c in zip(fk.reference, fk.fields, strict=True)]).unique()
+            child = frame.with_row_index("__row").filter(pl.all_horizontal([pl.col(c).is_not_null() for c in fk.fields]))
+            dangling = child.join(keys, on=fk.fields, how="anti").select("__row", pl.concat_str(fk.fields, separator=",").alias("v")).sort("__row")
+            more = listed(name, "foreign-key", ",".join(fk.fields), dangling, f"{{value!r}} matches no {'/'.join(fk.reference)} of {fk.resource}")
+            if more and len(fk.fields) == 1 and keys.height <= MAX_SUGGEST:
+                candidates = keys.get_column(fk.fields[0]).cast(pl.String).to_list()
+                more = [replace(f, hint=f"did you mean {close[0]!r}?") if (close := closest(str(f.value), candidates)) else f for f in more]
+            found += more
     return found
 
 
-def cited_tables(schemas: dict[str, dict]) -> dict[str, str]:
-    """Tables whose records are cited directly: table -> its key column in citations."""
-    out = {}
-    for fk in schemas.get(CITATIONS, {}).get("foreignKeys", []):
-        table = fk["reference"]["resource"]
-        if table and table != SOURCES:
-            out[table] = fk["fields"][0]
-    return out
-
-
-def uncited(frames: dict[str, pl.DataFrame], schemas: dict[str, dict]) -> list[Finding]:
+@rule("uncited", "integrity")
+def uncited(package: Package, frames: Frames) -> list[Finding]:
+    """Every record of a fact table has at least one citation."""
     citations = frames.get(CITATIONS)
     if citations is None:
         return []
     found: list[Finding] = []
-    for table, column in cited_tables(schemas).items():
+    for table, column in package.cited_tables().items():
         frame = frames.get(table)
         if frame is None:
             continue
-        pk = schemas[table]["primaryKey"][0]
+        pk = package.tables[table].primary_key[0]
         cited = citations.select(pl.col(column).alias(pk)).drop_nulls().unique()
         missing = frame.with_row_index("__row").join(cited, on=pk, how="anti").select("__row", pk).sort("__row")
-        found += cell_findings(table, "uncited", pk, missing, "{value!r} has no citation in citations")
+        found += listed(table, "uncited", pk, missing, "{value!r} has no citation in citations: add one with its source and verbatim quote")
     return found
 
 
-def unreferenced(frames: dict[str, pl.DataFrame], schemas: dict[str, dict], declared: set[str]) -> list[Finding]:
+@rule("unreferenced", "integrity")
+def unreferenced(package: Package, frames: Frames) -> list[Finding]:
+    """Every row of a table marked `x-must-be-referenced` (sources, countries) is referred to by some other row."""
     found: list[Finding] = []
-    for table, schema in schemas.items():
-        if not schema.get("x-must-be-referenced") or table not in frames:
+    if any(name not in frames for name in REQUIRED_RESOURCES):
+        return found  # without citations (or another base table) nothing can be said of what refers to what
+    for table in package.tables.values():
+        if not table.must_be_referenced or table.name not in frames:
             continue
-        if any(name not in frames for name in REQUIRED_RESOURCES):
-            continue  # without citations (or another base table) nothing can be said of what refers to what
-        unread = declared - set(frames)
-        if any(child not in schemas or any(fk["reference"]["resource"] == table for fk in schemas[child].get("foreignKeys", []))
-               for child in unread):
+        referrers = package.references_to(table.name)
+        unread = set(package.declared) - set(frames)
+        if any(child not in package.tables or child in {c for c, _ in referrers} for child in unread):
             continue  # a table that may refer to this one could not be read: its own findings say why
-        pk = schema["primaryKey"][0]
-        used = []
-        for child, child_schema in schemas.items():
-            for fk in child_schema.get("foreignKeys", []):
-                if fk["reference"]["resource"] == table and child in frames:
-                    used.append(frames[child].select(pl.col(fk["fields"][0]).alias(pk)))
+        pk = table.primary_key[0]
+        used = [frames[child].select(pl.col(fk.fields[0]).alias(pk)) for child, fk in referrers if child in frames and child != table.name]
         refs = pl.concat(used).drop_nulls().unique() if used else pl.DataFrame({pk: []}, schema={pk: pl.String})
-        lonely = frames[table].with_row_index("__row").join(refs, on=pk, how="anti").select("__row", pk).sort("__row")
-        found += cell_findings(table, "unreferenced", pk, lonely, "{value!r} is not referred to by any row of the package")
+        lonely = frames[table.name].with_row_index("__row").join(refs, on=pk, how="anti").select("__row", pk).sort("__row")
+        found += listed(table.name, "unreferenced", pk, lonely, "{value!r} is not referred to by any row of the package")
     return found
 
 
-def min_children(frames: dict[str, pl.DataFrame], schemas: dict[str, dict]) -> list[Finding]:
+@rule("min-children", "integrity")
+def min_children(package: Package, frames: Frames) -> list[Finding]:
+    """Every record has at least `min` rows in a child table (an agreement at least two parties), unless a child row
+    has one of the `unless` values."""
     found: list[Finding] = []
-    for table, schema in schemas.items():
-        for rule in schema.get("x-rules", []):
-            if rule["rule"] != "min-children" or table not in frames or rule["table"] not in frames:
+    for table in package.tables.values():
+        for spec in table.rules_of("min-children"):
+            if table.name not in frames or spec["table"] not in frames:
                 continue
-            pk, key = schema["primaryKey"][0], rule["field"]
-            children = frames[rule["table"]]
+            pk, key = table.primary_key[0], spec["field"]
             exempt = pl.lit(False)
-            for col, values in rule.get("unless", {}).items():
+            for col, values in spec.get("unless", {}).items():
                 exempt = exempt | pl.col(col).is_in(values).fill_null(False)
-            counts = children.group_by(key).agg(n=pl.len(), exempt=exempt.any()).rename({key: pk})
-            short = (frames[table].with_row_index("__row").join(counts, on=pk, how="left")
-                     .filter(pl.col("n").fill_null(0) < rule["min"]).filter(~pl.col("exempt").fill_null(False))
+            counts = frames[spec["table"]].group_by(key).agg(n=pl.len(), exempt=exempt.any()).rename({key: pk})
+            short = (frames[table.name].with_row_index("__row").join(counts, on=pk, how="left")
+                     .filter((pl.col("n").fill_null(0) < spec["min"]) & ~pl.col("exempt").fill_null(False))
                      .select("__row", pk).sort("__row"))
-            found += cell_findings(table, "min-children", pk, short,
-                                   f"{{value!r}} has fewer than {rule['min']} rows in {rule['table']}")
+            found += listed(table.name, "min-children", pk, short, f"{{value!r}} has fewer than {spec['min']} rows in {spec['table']}")
     return found
 
 
-def check(frames: dict[str, pl.DataFrame], schemas: dict[str, dict], declared: set[str]) -> list[Finding]:
-    """schemas: every table whose schema could be read; frames: the tables that could be read; declared: all resource names."""
-    return (foreign_keys(frames, schemas, declared) + uncited(frames, schemas)
-            + unreferenced(frames, schemas, declared) + min_children(frames, schemas))
+@rule("no-cycle", "integrity")
+def no_cycle(package: Package, frames: Frames) -> list[Finding]:
+    """A self-reference (a parent organisation, a parent event) never loops back: no record is its own ancestor,
+    at any distance."""
+    found: list[Finding] = []
+    for table in package.tables.values():
+        frame = frames.get(table.name)
+        if frame is None or len(table.primary_key) != 1:
+            continue
+        pk = table.primary_key[0]
+        for fk in table.foreign_keys:
+            if fk.resource != table.name or len(fk.fields) != 1:
+                continue
+            pairs = frame.select(pl.col(pk).cast(pl.String), pl.col(fk.fields[0]).cast(pl.String)).drop_nulls()
+            parent = dict(pairs.iter_rows())
+            cycles = cycles_of(parent)
+            if not cycles:
+                continue
+            rows = {key: i for i, key in enumerate(frame.get_column(pk).cast(pl.String).to_list())}
+            failing = pl.DataFrame([(rows[key], " → ".join([*cycle[cycle.index(key):], *cycle[:cycle.index(key)], key]))
+                                    for cycle in cycles for key in cycle],
+                                   schema={"__row": pl.UInt32, "v": pl.String}, orient="row").sort("__row")
+            found += listed(table.name, "no-cycle", fk.fields[0], failing, f"{fk.fields[0]} loops back: {{value}}")
+    return found
+
+
+def cycles_of(parent: dict[str, str]) -> list[list[str]]:
+    """The cycles of a child -> parent map, each once, in walk order. Linear: every key is walked at most once."""
+    state: dict[str, int] = {}  # 1: on the current walk, 2: done
+    cycles = []
+    for start in parent:
+        walk = []
+        key: str | None = start
+        while key is not None and key in parent and state.get(key) is None:
+            state[key] = 1
+            walk.append(key)
+            key = parent[key]
+        if key is not None and state.get(key) == 1:
+            cycles.append(walk[walk.index(key):])
+        for k in walk:
+            state[k] = 2
+    return cycles
+
+
+@rule("distinct-records", "integrity")
+def distinct_records(package: Package, frames: Frames) -> list[Finding]:
+    """No two rows are the same record under two IDs (the same values in `fields`, for instance name, type and
+    country), unless the note names the other ID to say why they differ (a true homonym)."""
+    found: list[Finding] = []
+    for table in package.tables.values():
+        frame = frames.get(table.name)
+        if frame is None or len(table.primary_key) != 1:
+            continue
+        pk = table.primary_key[0]
+        note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
+        for spec in table.rules_of("distinct-records"):
+            keyed = frame.with_row_index("__row").select("__row", pl.col(pk).cast(pl.String), note.alias("__note"),
+                                                         pl.struct(spec["fields"]).alias("__same"))
+            twins = keyed.filter(pl.col("__same").is_duplicated())
+            if twins.height == 0:
+                continue
+            groups = twins.group_by("__same").agg(pl.col(pk).alias("__ids"))
+            rows = twins.join(groups, on="__same", nulls_equal=True).sort("__row")
+            bad = [(row, f"{key}: same {', '.join(spec['fields'])} as {[i for i in ids if i != key]}")
+                   for row, key, text, ids in rows.select("__row", pk, "__note", "__ids").iter_rows()
+                   if not any(other in text for other in ids if other != key)]
+            failing = pl.DataFrame(bad, schema={"__row": pl.UInt32, "v": pl.String}, orient="row")
+            found += listed(table.name, "distinct-records", pk, failing,
+                            "{value}: the same record under two IDs? Merge them, or name the other ID in the note to explain a homonym")
+    return found
+
+
+def check(package: Package, frames: Frames) -> list[Finding]:
+    return [f for fn in (foreign_key, uncited, unreferenced, min_children, no_cycle, distinct_records) for f in fn(package, frames)]
+

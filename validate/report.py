@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from .findings import RULES, Finding
+from .findings import Finding
+from .registry import catalogue
+
+DOCS = "docs/validation.md"
 
 
 def counts(findings: list[Finding]) -> Counter[str]:
@@ -22,8 +25,8 @@ def verdict(findings: list[Finding]) -> str:
     return f"INVALID: {sum(c.values())} errors of {len(c)} rules in {len({f.table for f in findings})} tables or files"
 
 
-def as_text(findings: list[Finding], root: str, final: str) -> str:
-    lines = [f"Validating {root}"]
+def as_text(findings: list[Finding], root: str, final: str, versions: dict[str, str]) -> str:
+    lines = [f"Validating {root} (package {versions.get('package') or '?'}, validator {versions['validator']})"]
     by_table: dict[str, list[Finding]] = {}
     for f in findings:
         by_table.setdefault(f.table or "(package)", []).append(f)
@@ -33,22 +36,25 @@ def as_text(findings: list[Finding], root: str, final: str) -> str:
         for f in items:
             where = ", ".join(filter(None, [f"line {f.line}" if f.line else "", f"column {f.column}" if f.column else ""]))
             lines.append(f"  {where or 'file'}: [{f.rule}] {f.message}")
+            if f.hint:
+                lines.append(f"      hint: {f.hint}")
             if f.more:
                 lines.append(f"  ... and {f.more} more failures of [{f.rule}] in column {f.column or '-'}, counted but not listed")
     if findings:
-        lines.append("\nErrors per rule:")
-        for rule, n in sorted(counts(findings).items()):
-            lines.append(f"  {rule:<22} {n:>7}  {RULES[rule][1]}")
+        rules = catalogue()
+        lines.append(f"\nErrors per rule (each rule is described in {DOCS}):")
+        for rule_id, n in sorted(counts(findings).items()):
+            lines.append(f"  {rule_id:<22} {n:>7}  {rules[rule_id].description}")
     lines.append("\n" + final)
     return "\n".join(lines)
 
 
-def as_json(findings: list[Finding], root: str, final: str) -> str:
-    return json.dumps({"package": root, "valid": not findings, "verdict": final,
+def as_json(findings: list[Finding], root: str, final: str, versions: dict[str, str]) -> str:
+    return json.dumps({"package": root, "versions": versions, "valid": not findings, "verdict": final,
                        "counts": dict(sorted(counts(findings).items())),
                        "errors": [f.as_dict() for f in findings]}, indent=2, ensure_ascii=False)
 
 
-def render(findings: list[Finding], root: str, fmt: str, final: str | None = None) -> str:
+def render(findings: list[Finding], root: str, fmt: str, versions: dict[str, str], final: str | None = None) -> str:
     final = final or verdict(findings)
-    return as_json(findings, root, final) if fmt == "json" else as_text(findings, root, final)
+    return as_json(findings, root, final, versions) if fmt == "json" else as_text(findings, root, final, versions)

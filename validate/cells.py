@@ -1,0 +1,120 @@
+"""Cell hygiene: rules that look at one cell at a time, whatever its column.
+
+A cell rule is a CellCheck: a regular expression (fused with the other rules' into one pass per column)
+or a cheap polars expression, true where a cell breaks the rule. The clean path asks each column one
+question, "does any rule fire anywhere here?", in a single select; only the columns where something
+fires are evaluated rule by rule, row by row, for the exact report. Unicode patterns are skipped for a
+file that is pure ASCII (known from the byte scan), since they cannot match there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from .charclasses import INVISIBLE, NFC_CHANGES
+from .findings import Finding, listed
+from .registry import catalogue, rule
+
+MAX_CELL = 10_000
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+PLACEHOLDERS = ["N/A", "n/a", "NA", "null", "none", "unknown", "-", "?"]
+ASCII_CONTROL = r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]"
+# UTF-8 read as Latin-1 / Windows-1252: 'Ã©', 'Ã¼', 'â€™', 'Ã‡', 'Ð°' ...
+MOJIBAKE = r"[ÃÂÐÑ][\x{80}-\x{BF}‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|â€"
+
+
+@dataclass(frozen=True)
+class CellCheck:
+    message: str
+    pattern: str | None = None  # the cell breaks the rule where this matches
+    ascii_pattern: str | None = None  # the part of pattern that can match pure-ASCII text (None: nothing can)
+    mask: Callable[[pl.Expr], pl.Expr] | None = None  # else: a cheap expression, true where the cell breaks the rule
+    refine: Callable[[pl.Expr], pl.Expr] | None = None  # narrows a pattern's matches to real failures
+    text_only: bool = False  # only for string-typed columns
+
+    def fails(self, col: pl.Expr) -> pl.Expr:
+        hit = self.mask(col) if self.mask else col.str.contains(str(self.pattern))
+        return hit & self.refine(col) if self.refine else hit
+
+
+@rule("unicode-nfc", "cell")
+def unicode_nfc() -> CellCheck:
+    """Text is in Unicode NFC."""
+    return CellCheck("text is not in Unicode NFC; normalise it (for example with unicodedata.normalize('NFC', text))",
+                     pattern=f"[{NFC_CHANGES}\\p{{M}}\\x{{1161}}-\\x{{1175}}\\x{{11A8}}-\\x{{11C2}}]",
+                     refine=lambda col: col != col.str.normalize("NFC"))
+
+
+@rule("whitespace", "cell")
+def whitespace() -> CellCheck:
+    """No leading or trailing white space in a cell, and no line break."""
+    return CellCheck("leading or trailing white space, or a line break, in {value!r}",
+                     mask=lambda col: ((col.str.strip_chars().str.len_bytes() != col.str.len_bytes())
+                                       | col.str.contains("\n", literal=True) | col.str.contains("\r", literal=True)))
+
+
+@rule("control-character", "cell")
+def control_character() -> CellCheck:
+    """No control character (tab included), format character (Unicode Cf: zero-width, bidirectional, soft hyphen,
+    byte-order mark ...), line or paragraph separator (Zl, Zp) or noncharacter in a cell."""
+    return CellCheck("invisible or control character in {value!r}: remove it",
+                     pattern=f"[\\x00-\\x09\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x{{9f}}{INVISIBLE}]", ascii_pattern=ASCII_CONTROL)
+
+
+@rule("formula-cell", "cell")
+def formula_cell() -> CellCheck:
+    """No text cell begins with =, +, -, @, tab or carriage return (spreadsheets run such cells as formulas)."""
+    return CellCheck("cell begins with a character spreadsheets run as a formula: {value!r}",
+                     mask=lambda col: col.str.head(1).is_in(FORMULA_STARTS), text_only=True)
+
+
+@rule("placeholder", "cell")
+def placeholder() -> CellCheck:
+    """No placeholder for a missing value (N/A, n/a, NA, null, none, unknown, -, ?): an empty cell means "not stated"."""
+    return CellCheck("{value!r} stands for a missing value: leave the cell empty instead",
+                     mask=lambda col: col.str.len_bytes().is_between(1, 7) & col.str.to_lowercase().is_in([p.lower() for p in PLACEHOLDERS]),
+                     text_only=True)
+
+
+@rule("mojibake", "cell")
+def mojibake() -> CellCheck:
+    """No UTF-8 text mis-decoded as Latin-1 or Windows-1252 (Ã©, â€™ ...)."""
+    return CellCheck("looks like UTF-8 decoded as Latin-1 (mojibake): {value!r}", pattern=MOJIBAKE)
+
+
+@rule("cell-too-long", "cell")
+def cell_too_long() -> CellCheck:
+    """No cell is longer than 10,000 characters."""
+    return CellCheck(f"cell longer than {MAX_CELL:,} characters", mask=lambda col: col.str.len_chars() > MAX_CELL)
+
+
+def checks() -> dict[str, CellCheck]:
+    return {r.id: r.function() for r in catalogue().values() if r.family == "cell"}
+
+
+def screen(col: pl.Expr, is_text: bool, ascii_only: bool, rules: dict[str, CellCheck]) -> pl.Expr:
+    """One cheap question per column: might any cell rule fire here? One fused regex, plus the masks."""
+    patterns = [p for c in rules.values() if c.pattern and (p := c.ascii_pattern if ascii_only else c.pattern)]
+    flags = [col.str.contains("|".join(patterns))] if patterns else []
+    flags += [c.mask(col) for c in rules.values() if c.mask and (is_text or not c.text_only)]
+    return pl.any_horizontal(flags).fill_null(False).any()
+
+
+def check(table: str, strings: pl.DataFrame, text_columns: set[str], ascii_only: bool) -> list[Finding]:
+    """Every cell rule on every cell: one select screens all columns, exact findings only where a rule fires."""
+    if strings.width == 0 or strings.height == 0:
+        return []
+    rules = checks()
+    hits = strings.select([screen(pl.col(c), c in text_columns, ascii_only, rules).alias(c) for c in strings.columns]).row(0, named=True)
+    found: list[Finding] = []
+    for column in [c for c, hit in hits.items() if hit]:
+        indexed = strings.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__row"), column)
+        for rule_id, cell in rules.items():
+            if cell.text_only and column not in text_columns:
+                continue
+            failing = indexed.filter(cell.fails(pl.col(column)).fill_null(False))
+            found += listed(table, rule_id, column, failing, cell.message)
+    return found

@@ -1,0 +1,340 @@
+"""The package, read once: `datapackage.json` and the Table Schemas parsed into a small typed model.
+
+Every other module (the rules, the data dictionary, the docs, the benchmark, the release builder) reads
+this model rather than the JSON. Keys are always lists, a foreign key's resource is always named (a
+self-reference names its own table), and the package's extensions are parsed into fields. A schema that
+cannot be parsed, or whose extensions are malformed (extensions.py), is `schema-invalid` and its table is
+left out of the run, never a crash.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import extensions, types
+from .findings import Finding
+from .paths import PathGuard, read_regular
+from .registry import rule
+
+SOURCES, CITATIONS, COUNTRIES = "sources", "citations", "countries"
+REQUIRED_RESOURCES = (SOURCES, CITATIONS, COUNTRIES)
+MAX_JSON = 50 << 20  # a descriptor or schema larger than this is refused, not parsed
+
+
+class Unreadable(Exception):
+    """The package cannot be read at all (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Quoted:
+    kind: str  # text, date or number
+    unless: str | None = None  # a boolean field that, when true, exempts the row (a name the compilers supplied)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    title: str
+    description: str
+    constraints: dict[str, Any]
+    partial_date: bool
+    quoted: Quoted | None
+    raw: dict[str, Any]
+
+    @property
+    def required(self) -> bool:
+        return bool(self.constraints.get("required"))
+
+    @property
+    def is_text(self) -> bool:
+        return self.type in ("string", "any")
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: list[str]
+    resource: str
+    reference: list[str]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    path: Path
+    raw_path: str
+    schema_path: str
+    title: str
+    description: str
+    fields: list[Field]
+    primary_key: list[str]
+    foreign_keys: list[ForeignKey]
+    rules: list[dict[str, Any]]
+    cited_via: str | None
+    must_be_referenced: bool
+    schema: dict[str, Any]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    def rules_of(self, kind: str) -> list[dict[str, Any]]:
+        return [r for r in self.rules if r["rule"] == kind]
+
+
+@dataclass
+class Package:
+    root: Path
+    descriptor: dict[str, Any]
+    tables: dict[str, Table]
+    declared: list[str]  # every resource name in the descriptor, whether or not its table could be read
+    paths: PathGuard = field(repr=False)
+
+    @property
+    def version(self) -> str:
+        return str(self.descriptor.get("version", ""))
+
+    def cited_tables(self) -> dict[str, str]:
+        """Tables whose records are cited directly: table -> its key column in citations."""
+        citations = self.tables.get(CITATIONS)
+        if citations is None:
+            return {}
+        return {fk.resource: fk.fields[0] for fk in citations.foreign_keys if fk.resource != SOURCES and len(fk.fields) == 1}
+
+    def references_to(self, table: str) -> list[tuple[str, ForeignKey]]:
+        """(child table, foreign key) for every foreign key that refers to `table`."""
+        return [(t.name, fk) for t in self.tables.values() for fk in t.foreign_keys if fk.resource == table]
+
+
+@rule("descriptor-unreadable", "package")
+def load_descriptor(guard: PathGuard) -> dict[str, Any]:
+    """datapackage.json exists, is a regular file inside the package, and parses as a JSON object.
+
+    Raises Unreadable with the reason: the run cannot go on without a descriptor (exit code 2).
+    """
+    path, why, _ = guard.file("datapackage.json")
+    if path is None:
+        raise Unreadable(f"datapackage.json: {why}")
+    descriptor, why = read_json(path)
+    if descriptor is None:
+        raise Unreadable(f"datapackage.json: {why}")
+    if not isinstance(descriptor, dict):
+        raise Unreadable("datapackage.json: the top level is not a JSON object")
+    return descriptor
+
+
+def read_json(path: Path) -> tuple[Any, str]:
+    """(parsed, "") or (None, why). Bounded in size; nesting too deep for the parser is a reason, not a crash."""
+    try:
+        data = read_regular(path, MAX_JSON + 1)
+        if len(data) > MAX_JSON:
+            return None, f"larger than {MAX_JSON >> 20} MiB"
+        return json.loads(data.decode("utf-8-sig")), ""
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        return None, f"not valid JSON ({type(exc).__name__}: {str(exc)[:200]})"
+
+
+@functools.lru_cache(maxsize=512)
+def profile_errors(kind: str, text: str) -> tuple[str, ...]:
+    """frictionless's profile errors for a descriptor or Table Schema, memoised on its JSON text (the same text has
+    the same errors, so a cache keyed on content cannot go stale; it saves 0.2 s per run in the tests)."""
+    from frictionless import FrictionlessException, Package, Schema
+
+    try:
+        errors = (Package if kind == "package" else Schema).metadata_validate(json.loads(text))
+        return tuple(e.message for e in errors)
+    except (FrictionlessException, RecursionError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        return (f"frictionless cannot read it: {exc}",)
+
+
+@rule("descriptor-invalid", "package")
+def descriptor_invalid(descriptor: dict[str, Any]) -> list[str]:
+    """The descriptor is valid against the Data Package v2 profile (frictionless)."""
+    messages = profile_errors("package", json.dumps(descriptor, sort_keys=True))
+    return [m for m in messages if "is not safe" not in m]  # unsafe paths: path-unsafe says why, more clearly
+
+
+@rule("schema-invalid", "package")
+def schema_invalid(schema: Any) -> list[str]:
+    """Each Table Schema parses, is valid against the Table Schema profile, has a primary key, uses only the types and
+    extensions the validator implements, and names only fields and tables that exist."""
+    if not isinstance(schema, dict):
+        return ["the Table Schema is not a JSON object"]
+    errors = list(profile_errors("schema", json.dumps(schema, sort_keys=True)))
+    if errors:
+        return errors
+    errors = extensions.problems(schema)
+    fields = [f for f in schema.get("fields", []) if isinstance(f, dict)]
+    names = [f.get("name") for f in fields]
+    for f in fields:
+        errors += types.unsupported(f)
+        errors += pattern_errors(f)
+    pk = as_list(schema.get("primaryKey"))
+    if not pk:
+        errors.append("no primaryKey: every table of this package has one")
+    errors += [f"primaryKey names a field the schema does not have: {k!r}" for k in pk if k not in names]
+    for fk in schema.get("foreignKeys", []):
+        errors += [f"foreignKeys: no field {k!r}" for k in as_list(fk.get("fields")) if k not in names]
+    if errors:
+        return errors
+    return name_errors(schema, names)
+
+
+def pattern_errors(field: dict[str, Any]) -> list[str]:
+    pattern = field.get("constraints", {}).get("pattern") if isinstance(field.get("constraints"), dict) else None
+    if pattern is None:
+        return []
+    import polars as pl
+
+    try:
+        pl.select(pl.lit("").str.contains(f"^(?:{pattern})$"))
+    except (pl.exceptions.PolarsError, BaseException) as exc:  # the Rust regex engine refuses it: report, never crash
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        return [f"field {field.get('name')!r}: pattern {pattern!r} is not a valid regular expression ({str(exc)[:120]})"]
+    return []
+
+
+def name_errors(schema: dict[str, Any], names: list[str]) -> list[str]:
+    """Extensions that name fields the schema does not have (their shape is already known to be right)."""
+    out = []
+    for rule_spec in schema.get("x-rules", []):
+        kind = rule_spec["rule"]
+        if kind == "min-children":
+            continue  # names another table's fields: checked once every schema is read (package_errors)
+        named = set(rule_spec.get("fields", [])) | {rule_spec.get("field"), rule_spec.get("other")} | set(rule_spec.get("when", {}))
+        missing = sorted(named - {None} - set(names))
+        if missing:
+            out.append(f"x-rules {kind}: no field {missing}")
+    by_name = {f["name"]: f for f in schema["fields"]}
+    for f in schema["fields"]:
+        quoted = f.get("x-quoted")
+        unless = quoted.get("unless") if isinstance(quoted, dict) else None
+        if unless and by_name.get(unless, {}).get("type") != "boolean":
+            out.append(f"field {f['name']!r} x-quoted: 'unless' must name a boolean field of the table, not {unless!r}")
+        if f.get("x-partial-date") and f.get("type", "string") != "string":
+            out.append(f"field {f['name']!r}: x-partial-date needs a string field")
+    via = schema.get("x-cited-via")
+    if via and not any(as_list(fk.get("fields")) == [via] for fk in schema.get("foreignKeys", [])):
+        out.append(f"x-cited-via {via!r} is not a foreign key of the table")
+    return out
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def build_table(name: str, path: Path, raw_path: str, schema_path: str, resource: dict[str, Any], schema: dict[str, Any]) -> Table:
+    fields = []
+    for f in schema["fields"]:
+        quoted = f.get("x-quoted")
+        if isinstance(quoted, str):
+            quoted = Quoted(quoted)
+        elif isinstance(quoted, dict):
+            quoted = Quoted(quoted["kind"], quoted.get("unless"))
+        fields.append(Field(f["name"], f.get("type", "string"), f.get("title", ""), f.get("description", ""),
+                            dict(f.get("constraints", {})), bool(f.get("x-partial-date")), quoted, f))
+    fks = [ForeignKey(as_list(fk["fields"]), fk["reference"].get("resource") or name, as_list(fk["reference"]["fields"]))
+           for fk in schema.get("foreignKeys", [])]
+    return Table(name, path, raw_path, schema_path, str(resource.get("title", "")), str(resource.get("description", "")), fields,
+                 as_list(schema.get("primaryKey")), fks, list(schema.get("x-rules", [])), schema.get("x-cited-via"),
+                 bool(schema.get("x-must-be-referenced")), schema)
+
+
+@rule("resource-missing", "package")
+def resource_missing(declared: list[str], path: Path | None = None, raw: str = "") -> list[str]:
+    """Each resource's file exists, and the sources, citations and countries resources are declared."""
+    if path is not None:
+        return [f"file {raw} does not exist"]
+    return [f"the package has no '{name}' resource, which the provenance and integrity rules need"
+            for name in REQUIRED_RESOURCES if name not in declared]
+
+
+def package_errors(tables: dict[str, Table], declared: list[str]) -> dict[str, list[str]]:
+    """Names that cross schemas: foreign-key targets and their fields, min-children tables. table -> reasons."""
+    out: dict[str, list[str]] = {}
+    for table in tables.values():
+        reasons = []
+        for fk in table.foreign_keys:
+            if fk.resource not in declared:
+                reasons.append(f"foreignKeys {fk.fields}: refers to a resource {fk.resource!r} the package does not have")
+            elif fk.resource in tables:
+                target = tables[fk.resource]
+                missing = [r for r in fk.reference if r not in target.field_names]
+                if missing or len(fk.reference) != len(fk.fields):
+                    reasons.append(f"foreignKeys {fk.fields}: {fk.resource} has no field {missing}" if missing
+                                   else f"foreignKeys {fk.fields}: refers to {len(fk.reference)} fields of {fk.resource}")
+        for spec in table.rules_of("min-children"):
+            child = tables.get(spec["table"])
+            needed = {spec["field"], *spec.get("unless", {})}
+            if child is None or needed - set(child.field_names):
+                reasons.append(f"x-rules min-children: table {spec['table']!r} with fields {sorted(needed)} is needed")
+        if reasons:
+            out[table.name] = reasons
+    return out
+
+
+def load(root: Path) -> tuple[Package, list[Finding]]:
+    """Read the descriptor and every Table Schema once. Raises Unreadable when there is no package to read."""
+    if not root.is_dir():
+        raise Unreadable(f"{root}: not a folder")
+    guard = PathGuard(root)
+    descriptor = load_descriptor(guard)
+    found = [Finding("descriptor-invalid", m, "datapackage.json") for m in descriptor_invalid(descriptor)]
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        raise Unreadable("datapackage.json: 'resources' is missing or empty")
+    declared = [str(r.get("name")) for r in resources if isinstance(r, dict)]
+    found += [Finding("resource-missing", m, "datapackage.json") for m in resource_missing(declared)]
+    tables: dict[str, Table] = {}
+    for index, res in enumerate(resources):
+        if not isinstance(res, dict):
+            found.append(Finding("descriptor-invalid", f"resource {index} is not an object", "datapackage.json"))
+            continue
+        name = str(res.get("name", f"resource-{index}"))
+        table, more = load_resource(guard, name, res)
+        found += more
+        if table is not None:
+            tables[name] = table
+    for name, reasons in package_errors(tables, declared).items():
+        found += [Finding("schema-invalid", reason, name) for reason in reasons]
+        del tables[name]
+    return Package(root, descriptor, tables, declared, guard), found
+
+
+def load_resource(guard: PathGuard, name: str, res: dict[str, Any]) -> tuple[Table | None, list[Finding]]:
+    if "data" in res:
+        return None, [Finding("path-unsafe", "inline 'data' is not allowed; tables live in tables/", name)]
+    raw_path = res.get("path")
+    csv_path, why, missing = guard.file(raw_path)
+    if csv_path is None:
+        if missing:
+            return None, [Finding("resource-missing", resource_missing([], guard.root, str(raw_path))[0], name, column="path")]
+        return None, [Finding("path-unsafe", why, name, column="path", value=str(raw_path))]
+    schema_ref = res.get("schema")
+    if not isinstance(schema_ref, str):
+        reason = "the resource has no Table Schema ('schema')" if schema_ref is None else "the Table Schema must be a file under schemas/"
+        return None, [Finding("schema-invalid", reason, name)]
+    schema_path, why, missing = guard.file(schema_ref)
+    if schema_path is None:
+        return None, [Finding("schema-invalid" if missing else "path-unsafe", why, name, column="schema", value=schema_ref)]
+    schema, why = read_json(schema_path)
+    reasons = [f"{schema_ref}: {why}"] if schema is None else schema_invalid(schema)
+    if reasons:
+        return None, [Finding("schema-invalid", reason, name) for reason in reasons]
+    return build_table(name, csv_path, str(raw_path), schema_ref, res, schema), []
+
+
+@rule("validator-error", "package")
+def validator_error(exc: BaseException) -> str:
+    """The validator itself failed (a bug to report): exit 2 with the error, never a traceback."""
+    return f"the validator could not finish: {type(exc).__name__}: {exc}"

@@ -1,0 +1,240 @@
+"""The pandera schemas (polars backend) of the package, derived from the Table Schemas.
+
+The Table Schemas are the one source of truth: each field constraint and each `x-rules` row rule becomes a
+pandera check here, named by its rule ID, and pandera is the engine that runs them. Researchers can use the
+same schemas on their own frames:
+
+    from validate.schema_checks import pandera_schema
+    pandera_schema("agencies").validate(frame)   # frame typed as the Table Schema says (dates as strings)
+
+Frames are validated eagerly: on a LazyFrame pandera's polars backend checks only the schema and silently
+skips data checks (duplicates and bad enum values pass).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandera.polars as pa
+import polars as pl
+
+from .findings import LIMIT, Finding, shorten, with_rest
+from .model import Field, Table
+from .registry import catalogue, rule
+from .text import precision_prefix
+from .types import DTYPES
+
+
+@dataclass(frozen=True)
+class Spec:
+    check: pa.Check
+    rule: str
+    reason: str
+    columns: str = ""
+
+
+def expression_check(expr: pl.Expr, rule_id: str, reason: str) -> pa.Check:
+    """A pandera check from a polars expression that is true where a row passes."""
+    return pa.Check(lambda data, e=expr: data.lazyframe.select(e), name=rule_id, error=reason)
+
+
+# field constraints --------------------------------------------------------------------------------------------
+
+@rule("required", "schema")
+def required(f: Field, primary_key: list[str]) -> bool:
+    """Required fields (and primary-key fields) are filled."""
+    return f.required or f.name in primary_key
+
+
+@rule("unique", "schema")
+def unique(f: Field, primary_key: list[str]) -> bool:
+    """Unique fields, and primary keys, have no duplicate values."""
+    return bool(f.constraints.get("unique")) or primary_key == [f.name]
+
+
+@rule("pattern", "schema")
+def pattern(f: Field) -> list[Spec]:
+    """Cells match their field's pattern (ID slugs, ISO codes, date shapes), as a whole value."""
+    if "pattern" not in f.constraints:
+        return []
+    p = f.constraints["pattern"]
+    reason = "is not YYYY, YYYY-MM or YYYY-MM-DD" if f.partial_date else f"does not match the pattern {p}"
+    return [Spec(pa.Check.str_matches(f"^(?:{p})$", name="pattern", error=reason), "pattern", reason)]
+
+
+@rule("enum", "schema")
+def enum(f: Field) -> list[Spec]:
+    """Cells are one of their field's enum values."""
+    if "enum" not in f.constraints:
+        return []
+    reason = f"is not one of {f.constraints['enum']}"
+    return [Spec(pa.Check.isin(f.constraints["enum"], name="enum", error=reason), "enum", reason)]
+
+
+@rule("range", "schema")
+def range_(f: Field) -> list[Spec]:
+    """Numbers lie within their field's minimum and maximum."""
+    out = []
+    if "minimum" in f.constraints:
+        out.append(Spec(pa.Check.ge(f.constraints["minimum"], name="range"), "range", f"is below the minimum {f.constraints['minimum']}"))
+    if "maximum" in f.constraints:
+        out.append(Spec(pa.Check.le(f.constraints["maximum"], name="range"), "range", f"is above the maximum {f.constraints['maximum']}"))
+    return out
+
+
+@rule("length", "schema")
+def length(f: Field) -> list[Spec]:
+    """Text lies within its field's minLength and maxLength."""
+    lo, hi = f.constraints.get("minLength"), f.constraints.get("maxLength")
+    if lo is None and hi is None:
+        return []
+    reason = f"length is outside [{lo}, {hi}]"
+    return [Spec(pa.Check.str_length(lo, hi, name="length"), "length", reason)]
+
+
+@rule("calendar-date", "schema")
+def calendar_date(f: Field) -> list[Spec]:
+    """Partial dates are real calendar dates at their precision (no 2025-02-30)."""
+    if not f.partial_date:
+        return []
+    c = pl.col(f.name)
+    ok = c.is_null() | (c.str.len_chars() != 10) | c.str.to_date("%Y-%m-%d", strict=False).is_not_null()
+    reason = "is not a real calendar date"
+    return [Spec(pa.Check(lambda data, e=ok: data.lazyframe.select(e), name="calendar-date", error=reason), "calendar-date", reason)]
+
+
+FIELD_RULES = (pattern, enum, range_, length, calendar_date)
+
+
+# row rules (x-rules) -------------------------------------------------------------------------------------------
+
+@rule("exactly-one", "row")
+def exactly_one(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
+    """Exactly one of a set of alternative columns is filled (`fields`)."""
+    cols = spec["fields"]
+    return pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int8) for c in cols]) == 1, f"exactly one of {', '.join(cols)} must be filled", cols
+
+
+@rule("not-before", "row")
+def not_before(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
+    """A date (`field`) is not before another (`other`), compared at their shared precision."""
+    a, b = precision_prefix(pl.col(spec["field"]), pl.col(spec["other"]))
+    expr = pl.col(spec["field"]).is_null() | pl.col(spec["other"]).is_null() | (a >= b)
+    return expr, f"{spec['field']} is before {spec['other']}", [spec["field"], spec["other"]]
+
+
+@rule("together", "row")
+def together(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
+    """Columns that go together (`fields`) are filled together or left empty together."""
+    filled = [pl.col(c).is_not_null() for c in spec["fields"]]
+    return pl.all_horizontal(filled) | ~pl.any_horizontal(filled), f"{', '.join(spec['fields'])} must be filled together", spec["fields"]
+
+
+@rule("required-if", "row")
+def required_if(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
+    """A column (`field`) is filled when another has one of the given values (`when`)."""
+    condition = pl.lit(True)
+    for other, values in spec["when"].items():
+        condition = condition & pl.col(other).is_in(values).fill_null(False)
+    when = "; ".join(f"{k} is one of {v}" for k, v in spec["when"].items())
+    return pl.col(spec["field"]).is_not_null() | ~condition, f"{spec['field']} is required when {when}", [spec["field"], *spec["when"]]
+
+
+@rule("unique-together", "row")
+def unique_together(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
+    """A combination of columns (`fields`) is unique."""
+    return ~pl.struct(spec["fields"]).is_duplicated(), f"the combination of {', '.join(spec['fields'])} is not unique", spec["fields"]
+
+
+@rule("distinct-columns", "row")
+def distinct_columns(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
+    """Columns that name two sides of a relation (`fields`) never name the same record: nothing is a member of,
+    or a party with, itself."""
+    cols = spec["fields"]
+    pairs = [pl.col(a).is_null() | pl.col(b).is_null() | (pl.col(a) != pl.col(b)) for i, a in enumerate(cols) for b in cols[i + 1:]]
+    return pl.all_horizontal(pairs), f"{' and '.join(cols)} name the same record", cols
+
+
+def row_rules() -> dict[str, Any]:
+    return {r.id: r.function for r in catalogue().values() if r.family == "row"}
+
+
+# the derived schema ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Derived:
+    schema: pa.DataFrameSchema
+    column_specs: dict[str, list[Spec]] = field(default_factory=dict)  # by column, in check_number order
+    frame_specs: list[Spec] = field(default_factory=list)  # in check_number order
+
+
+def derive(table: Table) -> Derived:
+    columns: dict[str, pa.Column] = {}
+    column_specs: dict[str, list[Spec]] = {}
+    for f in table.fields:
+        specs = [spec for make in FIELD_RULES for spec in make(f)]
+        columns[f.name] = pa.Column(DTYPES[f.type], checks=[s.check for s in specs], nullable=not required(f, table.primary_key),
+                                    unique=unique(f, table.primary_key), coerce=False)
+        column_specs[f.name] = specs
+    frame_specs = []
+    if len(table.primary_key) > 1:
+        expr = ~pl.struct(table.primary_key).is_duplicated()
+        frame_specs.append(Spec(expression_check(expr, "unique", "the primary key is not unique"), "unique", "the primary key is not unique",
+                                ",".join(table.primary_key)))
+    makers = row_rules()
+    for spec in table.rules:
+        if spec["rule"] in makers:
+            expr, reason, cols = makers[spec["rule"]](spec)
+            frame_specs.append(Spec(expression_check(expr, spec["rule"], reason), spec["rule"], reason, ",".join(cols)))
+    schema = pa.DataFrameSchema(columns, checks=[s.check for s in frame_specs], strict=True, ordered=True, name=table.name)
+    return Derived(schema, column_specs, frame_specs)
+
+
+def pandera_schema(table_name: str, root: str | Path = ".") -> pa.DataFrameSchema:
+    """The pandera schema of one table of the package at root, as the validator runs it."""
+    from .model import load
+
+    package, _ = load(Path(root))
+    return derive(package.tables[table_name]).schema
+
+
+def check(table: Table, frame: pl.DataFrame, unparsed: dict[str, set[int]]) -> list[Finding]:
+    """Findings of the table's pandera schema, one validation per table. Cells that did not parse (reported as
+    `type`, now null) are not also reported as `required`."""
+    derived = derive(table)
+    try:
+        derived.schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return to_findings(table.name, derived, exc.failure_cases, unparsed)
+    return []
+
+
+def to_findings(name: str, derived: Derived, cases: pl.DataFrame, unparsed: dict[str, set[int]]) -> list[Finding]:
+    listed: dict[tuple[str, str], list[Finding]] = {}
+    counted: dict[tuple[str, str], int] = {}
+    for row in cases.iter_rows(named=True):
+        column, check_name, number, index = row["column"], row["check"], row["check_number"], row["index"]
+        if row["schema_context"] == "DataFrameSchema" and number is not None and number < len(derived.frame_specs):
+            spec = derived.frame_specs[number]
+            rule_id, reason, column = spec.rule, spec.reason, spec.columns
+        elif check_name == "not_nullable":
+            if index in unparsed.get(column, ()):
+                continue
+            rule_id, reason = "required", "a required cell is empty"
+        elif check_name == "field_uniqueness":
+            rule_id, reason = "unique", "duplicate value in a unique column"
+        elif column in derived.column_specs and number is not None and number < len(derived.column_specs[column]):
+            spec = derived.column_specs[column][number]
+            rule_id, reason = spec.rule, spec.reason
+        else:  # dtype or column-presence errors: the header and type steps already report these
+            continue
+        key = (rule_id, column or "")
+        counted[key] = counted.get(key, 0) + 1
+        if counted[key] > LIMIT:
+            continue
+        value = shorten(row["failure_case"])
+        message = f"{value!r} {reason}" if value is not None and row["schema_context"] != "DataFrameSchema" else reason
+        listed.setdefault(key, []).append(Finding(rule_id, message, name, None if index is None else index + 2, column or "", value, row=index))
+    return [f for key, group in listed.items() for f in with_rest(group, counted[key] - LIMIT)]

@@ -1,0 +1,101 @@
+"""Text as the provenance rules compare it: folding, whole words, numbers written as words, dates in written forms.
+
+Pure functions and polars expressions, with no rule of their own; tests/unit/test_text.py covers them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import polars as pl
+
+TYPOGRAPHIC = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "}
+CARDINALS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+             "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
+            "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]
+# 'i' is left out: in English text it is a word, not a number.
+ROMANS = ["ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"]
+NUMBER_WORDS = ({w: str(i) for i, w in enumerate(CARDINALS)} | {w: str(i) for i, w in enumerate(ORDINALS, 1)}
+                | {w: str(i) for i, w in enumerate(ROMANS, 2)})
+NUMBER_TOKEN = r"\d+|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+
+
+def fold_text(text: str) -> str:
+    """A source text folded exactly as the quotes are (the same steps as fold_expr, on one string)."""
+    return pl.select(fold_expr(pl.lit(unicodedata.normalize("NFC", text), dtype=pl.String))).item()
+
+
+def fold_expr(expr: pl.Expr) -> pl.Expr:
+    """Typographic quotes and no-break spaces to plain ones, runs of white space to one space, Unicode NFC.
+
+    Quotes are NFC by the hygiene rules; a source archived in NFD is normalised by fold_text before this,
+    so that a legitimately decomposed source still matches its quotes.
+    """
+    return (expr.str.normalize("NFC").str.replace_many(list(TYPOGRAPHIC), list(TYPOGRAPHIC.values()))
+            .str.replace_all(r"\s\s+|[^\S ]", " ").str.strip_chars())
+
+
+def as_words(lowered: pl.Expr) -> pl.Expr:
+    """' words and numbers separated by single spaces ': finding ' value ' in it is finding whole words."""
+    return pl.concat_str([pl.lit(" "), lowered.str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars(), pl.lit(" ")])
+
+
+def words_of(text: str) -> str:
+    """as_words of one string, lowercased and folded: for tests and for single values."""
+    return pl.select(as_words(fold_expr(pl.lit(text, dtype=pl.String)).str.to_lowercase())).item()
+
+
+def number_tokens(lowered: pl.Expr) -> pl.Expr:
+    """The numbers a lowercased text states, as strings: digits, number words, ordinals and Roman numerals."""
+    return lowered.str.extract_all(NUMBER_TOKEN).list.eval(pl.element().replace(NUMBER_WORDS))
+
+
+def numbers_of(words: pl.Expr) -> pl.Expr:
+    """' n1 n2 ... ': the numbers of a words column, space-delimited, so that ' 68 ' finds a whole number."""
+    return pl.concat_str([pl.lit(" "), number_tokens(words).list.join(" "), pl.lit(" ")])
+
+
+def has_number(number: pl.Expr, numbers: str = "numbers") -> pl.Expr:
+    return pl.col(numbers).str.contains(pl.concat_str([pl.lit(" "), number, pl.lit(" ")]), literal=True)
+
+
+def in_words(*parts: pl.Expr | str, words: str = "words") -> pl.Expr:
+    """The parts, joined, occur as whole words in the words column."""
+    pieces = [pl.lit(p) if isinstance(p, str) else p for p in parts]
+    return pl.col(words).str.contains(pl.concat_str([pl.lit(" "), *pieces, pl.lit(" ")]), literal=True)
+
+
+def text_in_words(value: pl.Expr, words: str = "words") -> pl.Expr:
+    """A text value occurs in the words column as whole words, case-insensitively, punctuation ignored."""
+    return pl.col(words).str.contains(as_words(fold_expr(value).str.to_lowercase()), literal=True)
+
+
+def date_in_words(value: pl.Expr) -> pl.Expr:
+    """A partial date is in the quote at its precision: the year; a month written with its year ('September 2025',
+    '2025-09', '09.2025'); a day written with its month ('March 28, 1947', '25 June 2025', '2025-06-25', '05.09.2025').
+
+    This is what catches a month or day padded onto a date the source gives less precisely.
+    """
+    length = value.str.len_chars()
+    year, month, day = value.str.slice(0, 4), value.str.slice(5, 2), value.str.slice(8, 2)
+    name = month.cast(pl.Int8, strict=False).replace_strict(dict(enumerate(MONTHS, 1)), default="?", return_dtype=pl.String)
+    d = day.str.strip_chars_start("0")
+    month_ok = in_words(name, " ", year) | in_words(year, " ", month) | in_words(month, " ", year)
+    day_ok = (in_words(name, " ", d) | in_words(d, " ", name) | in_words(year, " ", month, " ", day)
+              | in_words(day, " ", month, " ", year))
+    return has_number(year) & ((length < 7) | month_ok | ((length == 10) & day_ok)) & ((length < 10) | day_ok)
+
+
+def precision_prefix(a: pl.Expr, b: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Cut two partial dates to their shared precision, so that 2025-09 and 2025-09-14 compare equal."""
+    n = pl.min_horizontal(a.str.len_chars(), b.str.len_chars())
+    return a.str.slice(0, n), b.str.slice(0, n)
+
+
+def closest(value: str, candidates: list[str], limit: int = 1) -> list[str]:
+    """The candidates nearest to value (difflib ratio), best first, for 'did you mean' hints."""
+    import difflib
+
+    return difflib.get_close_matches(value, candidates, n=limit, cutoff=0.6)
