@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh copy of the clean package per test, and in-process validator runs."""
+"""Shared fixtures: fresh copies of the real package and of the small fixture package, and in-process validator runs."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 from validate.__main__ import main
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixture"
 PACKAGE_FILES = ["datapackage.json", "CHANGELOG.md", "tables", "schemas", "sources"]
 
 
@@ -33,10 +34,10 @@ class Result:
         return [e for e in self.report.get("errors", []) if e["rule"] == rule]
 
 
-def copy_package(dest: Path) -> Path:
+def copy_package(dest: Path, source: Path = ROOT) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in PACKAGE_FILES:
-        src = ROOT / name
+        src = source / name
         if src.is_dir():
             shutil.copytree(src, dest / name)
         else:
@@ -54,11 +55,18 @@ def run_validator(path: Path, *args: str) -> Result:
     return Result(code, report, text, err.getvalue())
 
 
-def run_subprocess(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_subprocess(path: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "validate", str(path), *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, check=False)
+                          cwd=ROOT, timeout=timeout, check=False, stdin=subprocess.DEVNULL)
 
 
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
+    """A copy of the real package."""
     return copy_package(tmp_path / "pkg")
+
+
+@pytest.fixture
+def fixture(tmp_path: Path) -> Path:
+    """A copy of the fixture package."""
+    return copy_package(tmp_path / "fixture", FIXTURE)

@@ -1,10 +1,11 @@
-"""Small editors that damage a copy of the package in one precise way."""
+"""Small editors that damage a copy of a package in one precise way."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -39,7 +40,7 @@ def get_cell(pkg: Path, table: str, key: str, column: str) -> str:
     return rows[line_of(pkg, table, key) - 1][rows[0].index(column)]
 
 
-def drop_rows(pkg: Path, table: str, keep) -> None:
+def drop_rows(pkg: Path, table: str, keep: Callable[[dict[str, str]], bool]) -> None:
     rows = read_rows(pkg, table)
     write_rows(pkg, table, [rows[0]] + [r for r in rows[1:] if keep(dict(zip(rows[0], r, strict=True)))])
 
@@ -59,13 +60,21 @@ def set_raw(pkg: Path, table: str, data: bytes) -> None:
     (pkg / "tables" / f"{table}.csv").write_bytes(data)
 
 
-def edit_json(path: Path, change) -> None:
+def edit_json(path: Path, change: Callable[[dict], object]) -> None:
     data = json.loads(path.read_text("utf-8"))
     change(data)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
-def resource(pkg: Path, name: str, key: str, value) -> None:
+def resource(pkg: Path, name: str, key: str, value: object) -> None:
     def change(d: dict) -> None:
         next(r for r in d["resources"] if r["name"] == name)[key] = value
     edit_json(pkg / "datapackage.json", change)
+
+
+def schema(pkg: Path, table: str, change: Callable[[dict], object]) -> None:
+    edit_json(pkg / "schemas" / f"{table}.schema.json", change)
+
+
+def field(spec: dict, name: str) -> dict:
+    return next(f for f in spec["fields"] if f["name"] == name)

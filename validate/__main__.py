@@ -18,11 +18,13 @@ its one definition is the function registered under that ID (grep for '@rule("ID
 
 
 def package_version(root: Path) -> str:
-    import json
+    """The version datapackage.json states, or "" where it cannot be read (never blocking: see paths.py)."""
+    from .model import Unreadable, load_descriptor
+    from .paths import PathGuard
 
     try:
-        return str(json.loads((root / "datapackage.json").read_text("utf-8")).get("version", ""))
-    except (OSError, ValueError, AttributeError):
+        return str(load_descriptor(PathGuard(root)).get("version", ""))
+    except Unreadable:
         return ""
 
 

@@ -320,8 +320,7 @@ def read(table: Table) -> Read:
     per_line = line_commas(table.path)
     widths, row_lines = row_width(table.name, table.path, strings, len(header), per_line)
     found += widths
-    if strings.width:
-        found += table_empty(table.name, strings)
+    found += table_empty(table.name, strings)
     if header_findings or strings.width == 0:
         return Read(None, facts.ascii, row_lines, found)  # columns cannot be matched to fields; header-mismatch says why
     if facts.first_blank is not None:

@@ -16,7 +16,7 @@ from .findings import Finding, listed, shorten
 from .model import CITATIONS, COUNTRIES, SOURCES, Package
 from .paths import read_regular
 from .registry import rule
-from .text import as_words, date_in_words, fold_expr, fold_text, has_number, numbers_of, precision_prefix, text_in_words
+from .text import as_words, date_in_words, explained, fold_expr, fold_text, has_number, numbers_of, precision_prefix, text_in_words
 
 Frames = dict[str, pl.DataFrame]
 
@@ -149,7 +149,7 @@ def facts_of(name: str, frame: pl.DataFrame, table, key: str, cited: pl.DataFram
     indexed = frame.with_row_index("__row")
     found: list[Finding] = []
     for f in fields:
-        candidates = indexed.filter(pl.col(f.name).is_not_null() & ~note.str.contains(rf"(?:^|[.;] ){f.name}:"))
+        candidates = indexed.filter(pl.col(f.name).is_not_null() & ~explained(note, f.name))
         if f.quoted.unless:
             candidates = candidates.filter(~pl.col(f.quoted.unless).fill_null(False))
         candidates = candidates.select("__row", key, pl.col(f.name).cast(pl.String).alias("__v"))
@@ -183,7 +183,8 @@ def not_after_source(package: Package, frames: Frames, quotes: Quotes) -> list[F
             when = pl.lit(True)
             for col, values in spec.get("when", {}).items():
                 when = when & pl.col(col).is_in(values).fill_null(False)
-            rows = frame.with_row_index("__row").filter(when & pl.col(column).is_not_null()).select("__row", key, column)
+            well_formed = pl.col(column).str.contains(r"^\d{4}(-\d{2}(-\d{2})?)?$")  # a malformed date is the pattern rule's
+            rows = frame.with_row_index("__row").filter(when & well_formed.fill_null(False)).select("__row", key, column)
             value, reported = precision_prefix(pl.col(column), pl.col("published_date"))
             late = (rows.join(dates, on=key, how="inner").filter(value > reported)
                     .group_by("__row").agg(pl.col(column).first()).sort("__row"))

@@ -99,3 +99,12 @@ def closest(value: str, candidates: list[str], limit: int = 1) -> list[str]:
     import difflib
 
     return difflib.get_close_matches(value, candidates, n=limit, cutoff=0.6)
+
+
+def explained(note: pl.Expr, column: str) -> pl.Expr:
+    """The note has a clause that explains `column`: 'column: ...' at its start or after '. ' or '; '.
+
+    Literal matching: a column name is never put into a pattern (a name with regex characters cannot break it).
+    """
+    clause = f"{column}:"
+    return note.str.starts_with(clause) | note.str.contains(f". {clause}", literal=True) | note.str.contains(f"; {clause}", literal=True)
