@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from .findings import Finding, listed, shorten
-from .model import CITATIONS, COUNTRIES, SOURCES, Package
+from .model import CITATIONS, COUNTRIES, SOURCES, Package, Table
 from .paths import read_regular
 from .registry import rule
 from .text import as_words, date_in_words, explained, fold_expr, fold_text, has_number, numbers_of, precision_prefix, text_in_words
@@ -142,27 +142,34 @@ def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[
     return found
 
 
-def facts_of(name: str, frame: pl.DataFrame, table, key: str, cited: pl.DataFrame, quotes: Quotes) -> list[Finding]:
-    """Search each distinct (value, quote) pair once; a row passes where one of its record's quotes has its value."""
+def facts_of(name: str, frame: pl.DataFrame, table: Table, key: str, cited: pl.DataFrame, quotes: Quotes) -> list[Finding]:
+    """Search each distinct (value, quote) pair once, all quoted columns of the table together; a row passes where one
+    of its record's quotes has its value."""
     fields = [f for f in table.fields if f.quoted]
     note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
-    indexed = frame.with_row_index("__row")
+    checked = []
+    for f in fields:  # a value counts unless the note explains its column, or the row is exempt (`unless`)
+        skip = explained(note, f.name) | (pl.col(f.quoted.unless).fill_null(False) if f.quoted.unless else pl.lit(False))
+        checked.append(pl.when(~skip).then(pl.col(f.name).cast(pl.String)).alias(f.name))
+    long = (frame.with_row_index("__row").select("__row", key, *checked)
+            .unpivot(on=[f.name for f in fields], index=["__row", key], variable_name="__column", value_name="__v").drop_nulls("__v"))
+    if long.height == 0:
+        return []
+    kinds = pl.DataFrame({"__column": [f.name for f in fields], "__kind": [f.quoted.kind for f in fields]})
+    pairs = long.select(key, "__column", "__v").unique().join(cited, on=key, how="left")
+    values = (pairs.select("__column", "__v", "__q").drop_nulls().unique().join(kinds, on="__column")
+              .join(quotes.distinct.select("__q", "words", "numbers"), on="__q"))
+    v = pl.col("__v")
+    hit = pl.when(pl.col("__kind") == "text").then(text_in_words(v)).when(pl.col("__kind") == "date").then(date_in_words(v)).otherwise(has_number(v))
+    present = values.filter(hit.fill_null(False)).select("__column", "__v", "__q")
+    supported = pairs.join(present, on=["__column", "__v", "__q"], how="semi").select(key, "__column", "__v").unique()
+    failing = long.join(supported, on=[key, "__column", "__v"], how="anti")
+    if failing.height == 0:
+        return []
     found: list[Finding] = []
     for f in fields:
-        candidates = indexed.filter(pl.col(f.name).is_not_null() & ~explained(note, f.name))
-        if f.quoted.unless:
-            candidates = candidates.filter(~pl.col(f.quoted.unless).fill_null(False))
-        candidates = candidates.select("__row", key, pl.col(f.name).cast(pl.String).alias("__v"))
-        if candidates.height == 0:
-            continue
-        pairs = candidates.select(key, "__v").unique().join(cited, on=key, how="left")
-        values = pairs.select("__v", "__q").drop_nulls().unique().join(quotes.distinct.select("__q", "words", "numbers"), on="__q")
-        hit = {"text": text_in_words(pl.col("__v")), "date": date_in_words(pl.col("__v"))}.get(f.quoted.kind, has_number(pl.col("__v")))
-        present = values.filter(hit.fill_null(False)).select("__v", "__q")
-        supported = pairs.join(present, on=["__v", "__q"], how="semi").select(key, "__v").unique()
-        failing = candidates.join(supported, on=[key, "__v"], how="anti").select("__row", "__v").sort("__row")
-        found += listed(name, "fact-not-in-quote", f.name, failing,
-                        f"{{value!r}} is not in the row's quotes and the note has no '{f.name}:' explanation")
+        bad = failing.filter(pl.col("__column") == f.name).select("__row", "__v").sort("__row")
+        found += listed(name, "fact-not-in-quote", f.name, bad, f"{{value!r}} is not in the row's quotes and the note has no '{f.name}:' explanation")
     return found
 
 
