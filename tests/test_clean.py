@@ -1,17 +1,18 @@
-"""The clean package passes every check, and frictionless agrees."""
+"""The real package passes every check, frictionless agrees, and validation writes nothing."""
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 from conftest import ROOT, run_subprocess, run_validator
+from edit import append_row, set_cell
 
 
 def test_clean_package_has_no_findings():
     result = run_validator(ROOT)
     assert result.code == 0, result.stdout
-    assert result.report["valid"] is True
-    assert result.report["errors"] == []
+    assert result.report["valid"] is True and result.report["errors"] == []
 
 
 def test_frictionless_validates_the_package():
@@ -40,3 +41,35 @@ def test_validation_changes_nothing(package):
     assert run_validator(package).code == 1
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(package.rglob("*")) if p.is_file()}
     assert before == after
+
+
+def test_a_source_archived_in_nfd_still_matches_its_quotes(fixture):
+    """Quotes are NFC, a source may legitimately be archived decomposed: both sides are folded to NFC."""
+    source = fixture / "sources" / "news.txt"
+    text = source.read_text("utf-8") + "In Kazakh the city is Алматы́, and the agency Қазақ ғарыш агенттігі.\n"
+    source.write_text(unicodedata.normalize("NFD", text), "utf-8")
+    set_cell(fixture, "sources", "spaceland-news", "sha256", hashlib.sha256(source.read_bytes()).hexdigest())
+    append_row(fixture, "citations", {"citation_id": "agency-ksa-2", "source_id": "spaceland-news", "agency_id": "ksa",
+                                      "quote": "In Kazakh the city is Алматы́, and the agency Қазақ ғарыш агенттігі."})
+    result = run_validator(fixture)
+    assert result.code == 0, result.stdout
+
+
+def test_a_homonym_explained_in_the_note_is_not_a_duplicate(fixture):
+    append_row(fixture, "agencies", {"agency_id": "kenya-space-agency-2", "name": "Kenya Space Agency", "agency_type": "national-space-agency",
+                                     "country_id": "KEN", "note": "A different body from kenya-space-agency, founded later."})
+    append_row(fixture, "citations", {"citation_id": "agency-kenya-space-agency-2-1", "source_id": "spaceland-news",
+                                      "quote": "the Kenya Space Agency signed a memorandum", "agency_id": "kenya-space-agency-2"})
+    result = run_validator(fixture)
+    assert result.code == 0, result.stdout
+
+
+def test_a_named_pipe_never_blocks_a_run(fixture):
+    """Run in a child process with a timeout: a blocked open would hang, not fail."""
+    import os
+
+    for relative in ["sources/news.txt", "CHANGELOG.md", "schemas/countries.schema.json"]:
+        (fixture / relative).unlink()
+        os.mkfifo(fixture / relative)
+    done = run_subprocess(fixture, "--format", "json", timeout=60)
+    assert done.returncode == 1 and done.stdout.count("not a regular file") >= 3, done.stdout

@@ -164,7 +164,7 @@ def quoting_errors(text: str) -> list[tuple[int, str]]:
     followed by something other than a separator, a quoted cell never closed. One pass over the characters."""
     errors: list[tuple[int, str]] = []
     line, i, n = 1, 0, len(text)
-    quoted, start = False, True
+    quoted, start, opened = False, True, 1
     while i < n:
         c = text[i]
         if quoted:
@@ -180,7 +180,7 @@ def quoting_errors(text: str) -> list[tuple[int, str]]:
                 line += 1
         elif c == '"':
             if start:
-                quoted = True
+                quoted, opened = True, line
             else:
                 errors.append((line, "a double quote inside a cell that is not quoted"))
         elif c == "\n":
@@ -188,7 +188,7 @@ def quoting_errors(text: str) -> list[tuple[int, str]]:
         start = not quoted and c in ",\n"
         i += 1
     if quoted:
-        errors.append((line, "a quoted cell is never closed"))
+        errors.append((opened, "a quoted cell opened on this line is never closed"))
     return errors
 
 

@@ -7,6 +7,7 @@ Each is declared in the Table Schemas (foreignKeys, `x-must-be-referenced`, `x-r
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import polars as pl
@@ -17,6 +18,7 @@ from .registry import rule
 from .text import closest
 
 Frames = dict[str, pl.DataFrame]
+ID_TOKEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 MAX_SUGGEST = 20_000  # parent keys beyond which no 'did you mean' is computed
 
 
@@ -161,15 +163,21 @@ def distinct_records(package: Package, frames: Frames) -> list[Finding]:
             twins = keyed.filter(pl.col("__same").is_duplicated())
             if twins.height == 0:
                 continue
-            groups = twins.group_by("__same").agg(pl.col(pk).alias("__ids"))
+            groups = twins.group_by("__same").agg(pl.col(pk).alias("__ids"), pl.col("__note").alias("__notes"))
             rows = twins.join(groups, on="__same", nulls_equal=True).sort("__row")
             bad = [(row, f"{key}: same {', '.join(spec['fields'])} as {[i for i in ids if i != key]}")
-                   for row, key, text, ids in rows.select("__row", pk, "__note", "__ids").iter_rows()
-                   if not any(other in text for other in ids if other != key)]
+                   for row, key, text, ids, notes in rows.select("__row", pk, "__note", "__ids", "__notes").iter_rows()
+                   if not explained_homonym(key, text, ids, notes)]
             failing = pl.DataFrame(bad, schema={"__row": pl.UInt32, "v": pl.String}, orient="row")
             found += listed(table.name, "distinct-records", pk, failing,
                             "{value}: the same record under two IDs? Merge them, or name the other ID in the note to explain a homonym")
     return found
+
+
+def explained_homonym(key: str, note: str, ids: list[str], notes: list[str]) -> bool:
+    """A twin is explained when its note names another ID of the group, or another twin's note names it (as a whole ID)."""
+    named = set(ID_TOKEN.findall(note))
+    return any(other in named for other in ids if other != key) or any(key in ID_TOKEN.findall(text) for text, i in zip(notes, ids, strict=True) if i != key)
 
 
 def check(package: Package, frames: Frames) -> list[Finding]:
