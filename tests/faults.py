@@ -15,8 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edit import (append_row, drop_rows, edit_json, get_cell, line_of, raw, read_rows, resource, schema, set_cell, set_raw,
-                  write_rows)
+from edit import append_row, drop_rows, edit_json, get_cell, line_of, raw, read_rows, resource, schema, set_cell, set_raw, write_rows
 from edit import field as field_of
 
 

@@ -165,6 +165,6 @@ def check(package: Package, frames: dict[str, pl.DataFrame], today: dt.date | No
     log, more = read(package)
     if log is None:
         return found + more
-    today = today or dt.datetime.now(dt.timezone.utc).date()
+    today = today or dt.datetime.now(dt.UTC).date()
     return (found + version_changelog(version, log) + changelog_order(log) + changelog_date(log, today)
             + retired_id_reused(package, frames, log))

@@ -36,7 +36,7 @@ def foreign_key(package: Package, frames: Frames) -> list[Finding]:
             dangling = child.join(keys, on=fk.fields, how="anti").select("__row", pl.concat_str(fk.fields, separator=",").alias("v")).sort("__row")
             more = listed(name, "foreign-key", ",".join(fk.fields), dangling, f"{{value!r}} matches no {'/'.join(fk.reference)} of {fk.resource}")
             if more and len(fk.fields) == 1 and keys.height <= MAX_SUGGEST:
-                candidates = keys.get_column(fk.fields[0]).cast(pl.String).to_list()
+                candidates = keys.get_column(fk.fields[0]).cast(pl.String).drop_nulls().to_list()
                 more = [replace(f, hint=f"did you mean {close[0]!r}?") if (close := closest(str(f.value), candidates)) else f for f in more]
             found += more
     return found

@@ -92,8 +92,9 @@ def type_failures(field: dict) -> tuple[pl.Expr, str]:
     """
     col = pl.col(field["name"])
     kind = field.get("type", "string")
-    hint = {"date": " (use YYYY-MM-DD)", "year": " (use YYYY)", "yearmonth": " (use YYYY-MM)",
-            "string": " (an absolute address such as https://example.org/page)", "boolean": f" (use one of {field.get('trueValues', TRUE_VALUES) + field.get('falseValues', FALSE_VALUES)})"}.get(kind, "")
+    booleans = field.get("trueValues", TRUE_VALUES) + field.get("falseValues", FALSE_VALUES)
+    hint = {"date": " (use YYYY-MM-DD)", "year": " (use YYYY)", "yearmonth": " (use YYYY-MM)", "boolean": f" (use one of {booleans})",
+            "string": " (an absolute address such as https://example.org/page)"}.get(kind, "")
     return col.is_not_null() & parse(field).is_null(), f"{{value!r}} is not a valid {kind}{hint}"
 
 
