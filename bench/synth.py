@@ -109,11 +109,17 @@ def country_table(real: pl.DataFrame, count: int) -> tuple[pl.DataFrame, list[st
 
 
 def grow(frame: pl.DataFrame, replicas: int, keys: list[str], country_cols: list[str], real_codes: list[str],
-         all_codes: list[str]) -> pl.DataFrame:
+         all_codes: list[str], homonym_of: str | None = None) -> pl.DataFrame:
+    """Replicate the rows. With `homonym_of` (the primary key of a table with a distinct-records rule), a replica's note
+    names the row it copies, as a note explains a true homonym, so that replicas are not reported as duplicates."""
     rep = pl.col("__rep")
     grown = pl.DataFrame({"__rep": pl.arange(0, replicas, eager=True).cast(pl.Int32)}).join(frame, how="cross")
     suffix = pl.lit(SUFFIX) + rep.cast(pl.String)
     exprs = [pl.when(rep == 0).then(pl.col(c)).otherwise(pl.col(c) + suffix).alias(c) for c in keys]
+    if homonym_of:
+        copy = pl.lit("Replica of ") + pl.col(homonym_of) + pl.lit(".")
+        exprs.append(pl.when(rep == 0).then(pl.col("note")).otherwise(pl.concat_str([pl.col("note") + pl.lit(" "), copy], ignore_nulls=True))
+                     .alias("note"))
     n_real, n_all = len(real_codes), len(all_codes)
     for c in country_cols:
         idx = pl.col(c).replace_strict(real_codes, list(range(n_real)), default=None, return_dtype=pl.Int64)
@@ -146,7 +152,9 @@ def generate(real: Path, out: Path, target: int) -> Generated:
             table = countries
         else:
             keys, country_cols = key_columns(name, schema_of[name])
-            table = grow(frames[name], replicas, keys, country_cols, real_codes, all_codes)
+            distinct = any(r.get("rule") == "distinct-records" for r in schema_of[name].get("x-rules", []))
+            homonym_of = schema_of[name]["primaryKey"][0] if distinct and "note" in frames[name].columns else None
+            table = grow(frames[name], replicas, keys, country_cols, real_codes, all_codes, homonym_of)
         if name == SOURCES:
             table = copy_sources(real, out, frames[SOURCES], table, replicas)
         write(table, out / r["path"])

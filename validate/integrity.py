@@ -7,18 +7,17 @@ Each is declared in the Table Schemas (foreignKeys, `x-must-be-referenced`, `x-r
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import polars as pl
 
-from .findings import Finding, listed
+from .findings import LIMIT, Finding, listed
 from .model import CITATIONS, REQUIRED_RESOURCES, Package
 from .registry import rule
 from .text import closest
 
 Frames = dict[str, pl.DataFrame]
-ID_TOKEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+ID_PATTERN = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
 MAX_SUGGEST = 20_000  # parent keys beyond which no 'did you mean' is computed
 
 
@@ -149,7 +148,7 @@ def cycles_of(parent: dict[str, str]) -> list[list[str]]:
 @rule("distinct-records", "integrity")
 def distinct_records(package: Package, frames: Frames) -> list[Finding]:
     """No two rows are the same record under two IDs (the same values in `fields`, for instance name, type and
-    country), unless the note names the other ID to say why they differ (a true homonym)."""
+    country), unless a note of one of them names the other's ID to say why they differ (a true homonym)."""
     found: list[Finding] = []
     for table in package.tables.values():
         frame = frames.get(table.name)
@@ -158,26 +157,28 @@ def distinct_records(package: Package, frames: Frames) -> list[Finding]:
         pk = table.primary_key[0]
         note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
         for spec in table.rules_of("distinct-records"):
-            keyed = frame.with_row_index("__row").select("__row", pl.col(pk).cast(pl.String), note.alias("__note"),
-                                                         pl.struct(spec["fields"]).alias("__same"))
-            twins = keyed.filter(pl.col("__same").is_duplicated())
+            fields = spec["fields"]
+            same = [pl.col(f).cast(pl.String).alias(f"__{i}") for i, f in enumerate(fields)]
+            group = [f"__{i}" for i in range(len(fields))]
+            twins = (frame.with_row_index("__row").select("__row", pl.col(pk).cast(pl.String).alias("__id"), note.alias("__note"), *same)
+                     .filter(pl.struct(group).is_duplicated()))
             if twins.height == 0:
                 continue
-            groups = twins.group_by("__same").agg(pl.col(pk).alias("__ids"), pl.col("__note").alias("__notes"))
-            rows = twins.join(groups, on="__same", nulls_equal=True).sort("__row")
-            bad = [(row, f"{key}: same {', '.join(spec['fields'])} as {[i for i in ids if i != key]}")
-                   for row, key, text, ids, notes in rows.select("__row", pk, "__note", "__ids", "__notes").iter_rows()
-                   if not explained_homonym(key, text, ids, notes)]
-            failing = pl.DataFrame(bad, schema={"__row": pl.UInt32, "v": pl.String}, orient="row")
+            # (naming row, named row) pairs inside a group, by the IDs each note names: linear in the notes' size
+            tokens = twins.select("__row", *group, pl.col("__note").str.extract_all(ID_PATTERN).alias("__id")).explode("__id").drop_nulls("__id")
+            named = tokens.join(twins.select(*group, "__id", pl.col("__row").alias("__named")), on=[*group, "__id"], nulls_equal=True)
+            named = named.filter(pl.col("__row") != pl.col("__named"))
+            explained = pl.concat([named.get_column("__row"), named.get_column("__named")]).unique()
+            bad = twins.filter(~pl.col("__row").is_in(explained.implode())).sort("__row")
+            listed_rows = bad.head(LIMIT)
+            others = [twins.join(row.select(group), on=group, nulls_equal=True).filter(pl.col("__id") != row.item(0, "__id"))
+                      .get_column("__id").head(3).to_list() for row in listed_rows.iter_slices(1)]
+            failing = pl.DataFrame({"__row": bad.get_column("__row"),
+                                    "v": [f"{key}: same {', '.join(fields)} as {ids}" for key, ids in zip(listed_rows.get_column("__id"), others, strict=True)]
+                                    + [""] * (bad.height - listed_rows.height)})
             found += listed(table.name, "distinct-records", pk, failing,
                             "{value}: the same record under two IDs? Merge them, or name the other ID in the note to explain a homonym")
     return found
-
-
-def explained_homonym(key: str, note: str, ids: list[str], notes: list[str]) -> bool:
-    """A twin is explained when its note names another ID of the group, or another twin's note names it (as a whole ID)."""
-    named = set(ID_TOKEN.findall(note))
-    return any(other in named for other in ids if other != key) or any(key in ID_TOKEN.findall(text) for text, i in zip(notes, ids, strict=True) if i != key)
 
 
 def check(package: Package, frames: Frames) -> list[Finding]:
