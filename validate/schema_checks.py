@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandera.polars as pa
 import polars as pl
 
 from .findings import LIMIT, Finding, shorten, with_rest
@@ -25,6 +24,9 @@ from .model import Field, Table
 from .registry import catalogue, rule
 from .text import precision_prefix
 from .types import DTYPES
+
+if TYPE_CHECKING:
+    import pandera.polars as pa
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Spec:
     @property
     def check(self) -> pa.Check:
         """The pandera check: the same polars expression, registered under the rule ID."""
+        import pandera.polars as pa
+
         return pa.Check(lambda data, e=self.passes: data.lazyframe.select(e), name=self.rule, error=self.reason)
 
 
@@ -169,19 +173,23 @@ def row_rules() -> dict[str, Any]:
 
 @dataclass
 class Derived:
-    schema: pa.DataFrameSchema
+    table: Table
     column_specs: dict[str, list[Spec]] = field(default_factory=dict)  # by column, in check_number order
     frame_specs: list[Spec] = field(default_factory=list)  # in check_number order
 
+    @property
+    def schema(self) -> pa.DataFrameSchema:
+        """The pandera schema (pandera is imported only here: a valid table never needs it)."""
+        import pandera.polars as pa
+
+        columns = {f.name: pa.Column(DTYPES[f.type], checks=[s.check for s in self.column_specs[f.name]],
+                                     nullable=not required(f, self.table.primary_key), unique=unique(f, self.table.primary_key), coerce=False)
+                   for f in self.table.fields}
+        return pa.DataFrameSchema(columns, checks=[s.check for s in self.frame_specs], strict=True, ordered=True, name=self.table.name)
+
 
 def derive(table: Table) -> Derived:
-    columns: dict[str, pa.Column] = {}
-    column_specs: dict[str, list[Spec]] = {}
-    for f in table.fields:
-        specs = [spec for make in FIELD_RULES for spec in make(f)]
-        columns[f.name] = pa.Column(DTYPES[f.type], checks=[s.check for s in specs], nullable=not required(f, table.primary_key),
-                                    unique=unique(f, table.primary_key), coerce=False)
-        column_specs[f.name] = specs
+    column_specs = {f.name: [spec for make in FIELD_RULES for spec in make(f)] for f in table.fields}
     frame_specs = []
     if len(table.primary_key) > 1:
         frame_specs.append(Spec(~pl.struct(table.primary_key).is_duplicated(), "unique", "the primary key is not unique",
@@ -191,8 +199,7 @@ def derive(table: Table) -> Derived:
         if spec["rule"] in makers:
             expr, reason, cols = makers[spec["rule"]](spec)
             frame_specs.append(Spec(expr, spec["rule"], reason, ",".join(cols)))
-    schema = pa.DataFrameSchema(columns, checks=[s.check for s in frame_specs], strict=True, ordered=True, name=table.name)
-    return Derived(schema, column_specs, frame_specs)
+    return Derived(table, column_specs, frame_specs)
 
 
 def pandera_schema(table_name: str, root: str | Path = ".") -> pa.DataFrameSchema:
@@ -222,6 +229,8 @@ def check(table: Table, frame: pl.DataFrame, unparsed: dict[str, set[int]]) -> l
     derived = derive(table)
     if not unparsed and passes(table, derived, frame):
         return []
+    import pandera.polars as pa
+
     try:
         derived.schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
