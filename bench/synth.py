@@ -15,6 +15,7 @@ the real package; the total row count is N rounded to a whole number of replicas
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 from collections.abc import Callable
@@ -117,7 +118,10 @@ def grow(frame: pl.DataFrame, replicas: int, keys: list[str], country_cols: list
     suffix = pl.lit(SUFFIX) + rep.cast(pl.String)
     exprs = [pl.when(rep == 0).then(pl.col(c)).otherwise(pl.col(c) + suffix).alias(c) for c in keys]
     if homonym_of:
-        copy = pl.lit("Replica of ") + pl.col(homonym_of) + pl.lit(".")
+        # replica r shares its country codes with replica r - period (the shift wraps around the list of all codes)
+        period = len(all_codes) // math.gcd(len(real_codes), len(all_codes))
+        twin = pl.when(rep > period).then(pl.lit(" and of ") + pl.col(homonym_of) + pl.lit(SUFFIX) + (rep - period).cast(pl.String))
+        copy = pl.concat_str([pl.lit("Replica of ") + pl.col(homonym_of), twin, pl.lit(".")], ignore_nulls=True)
         exprs.append(pl.when(rep == 0).then(pl.col("note")).otherwise(pl.concat_str([pl.col("note") + pl.lit(" "), copy], ignore_nulls=True))
                      .alias("note"))
     n_real, n_all = len(real_codes), len(all_codes)

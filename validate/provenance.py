@@ -27,14 +27,16 @@ class Quotes:
 
     distinct: pl.DataFrame  # __q, quote, folded, words, numbers: one row per distinct quote
     cites: pl.DataFrame  # one row per citation: __row, its record keys, source_id, __q, published_date
-    texts: dict[str, str]  # source_id -> folded archived text, for the sources that could be read
+    digests: pl.DataFrame  # source_id, digest: for the sources that could be read (identical files share a digest)
+    texts: dict[str, str]  # digest -> folded archived text
 
 
-def read_sources(package: Package, sources: pl.DataFrame) -> tuple[dict[str, str], list[Finding]]:
-    """Read and hash each archived file once; identical files are folded once."""
+def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str], list[Finding]]:
+    """Read and hash each archived file once; identical files are folded and searched once."""
     found: list[Finding] = []
     folded: dict[str, str] = {}
-    texts: dict[str, str] = {}
+    ids: list[str] = []
+    digests: list[str] = []
     for i, (source_id, raw_path, recorded) in enumerate(sources.select("source_id", "path", "sha256").iter_rows()):
         line = i + 2
         path, why, missing = package.paths.file(raw_path)
@@ -54,8 +56,9 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[dict[str, str
             found.append(Finding("source-hash", source_hash(raw_path, digest, recorded), SOURCES, line, "sha256", recorded, row=i))
         if digest not in folded:
             folded[digest] = fold_text(data.decode("utf-8", errors="replace"))
-        texts[source_id] = folded[digest]
-    return texts, found
+        ids.append(source_id)
+        digests.append(digest)
+    return pl.DataFrame({"source_id": ids, "digest": digests}, schema={"source_id": pl.String, "digest": pl.String}), folded, found
 
 
 @rule("source-file-missing", "provenance")
@@ -70,7 +73,7 @@ def source_hash(raw_path: str, digest: str, recorded: str) -> str:
     return f"SHA-256 of {raw_path} is {digest}, the table says {recorded}: the archived file was changed after it was recorded"
 
 
-def prepare(package: Package, frames: Frames, texts: dict[str, str]) -> Quotes:
+def prepare(package: Package, frames: Frames, digests: pl.DataFrame, texts: dict[str, str]) -> Quotes:
     citations, sources = frames[CITATIONS], frames[SOURCES]
     keys = list(package.cited_tables().values())
     distinct = citations.select("quote").unique().with_row_index("__q")
@@ -80,26 +83,26 @@ def prepare(package: Package, frames: Frames, texts: dict[str, str]) -> Quotes:
     cites = (citations.with_row_index("__row").select("__row", *keys, "source_id", "quote")
              .join(distinct.select("quote", "__q"), on="quote", how="left").drop("quote")
              .join(sources.select("source_id", pl.col("published_date").cast(pl.String)), on="source_id", how="left"))
-    return Quotes(distinct, cites, texts)
+    return Quotes(distinct, cites, digests, texts)
 
 
 @rule("quote-not-in-source", "provenance")
 def quote_not_in_source(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
     """Each quote occurs verbatim in its source (white space, typographic quotes and Unicode normalisation folded)."""
-    pairs = quotes.cites.select("source_id", "__q").unique().filter(pl.col("source_id").is_in(list(quotes.texts)))
+    pairs = quotes.cites.select("source_id", "__q").unique().join(quotes.digests, on="source_id").select("digest", "__q").unique()
     missing = []
-    for (source_id,), group in pairs.join(quotes.distinct.select("__q", "folded"), on="__q").partition_by("source_id", as_dict=True).items():
-        missing.append(group.filter(~pl.lit(quotes.texts[source_id]).str.contains(pl.col("folded"), literal=True)).select("source_id", "__q"))
+    for (digest,), group in pairs.join(quotes.distinct.select("__q", "folded"), on="__q").partition_by("digest", as_dict=True).items():
+        missing.append(group.filter(~pl.lit(quotes.texts[digest]).str.contains(pl.col("folded"), literal=True)).select("digest", "__q"))
     bad = pl.concat(missing) if missing else pl.DataFrame()
     if bad.height == 0:
         return []
-    failing = quotes.cites.join(bad, on=["source_id", "__q"], how="semi").join(quotes.distinct.select("__q", "quote", "folded"), on="__q")
-    failing = failing.sort("__row")
+    failing = (quotes.cites.join(quotes.digests, on="source_id").join(bad, on=["digest", "__q"], how="semi")
+               .join(quotes.distinct.select("__q", "quote", "folded"), on="__q").sort("__row"))
     found = listed(CITATIONS, "quote-not-in-source", "quote", failing.select("__row", "quote"), "quote not found verbatim in its source: {value!r}")
     paths = dict(frames[SOURCES].select("source_id", "path").iter_rows())
-    for i, (source_id, folded) in enumerate(failing.head(len(found)).select("source_id", "folded").iter_rows()):
+    for i, (source_id, digest, folded) in enumerate(failing.head(len(found)).select("source_id", "digest", "folded").iter_rows()):
         found[i] = Finding(found[i].rule, f"{found[i].message} (in {paths.get(source_id)})", found[i].table, found[i].line, found[i].column,
-                           found[i].value, found[i].more, found[i].row, closest_passage(folded, quotes.texts[source_id]))
+                           found[i].value, found[i].more, found[i].row, closest_passage(folded, quotes.texts[digest]))
     return found
 
 
@@ -217,6 +220,6 @@ def check(package: Package, frames: Frames) -> list[Finding]:
     found = country_code(package, frames)
     if frames.get(SOURCES) is None or frames.get(CITATIONS) is None:
         return found
-    texts, more = read_sources(package, frames[SOURCES])
-    quotes = prepare(package, frames, texts)
+    digests, texts, more = read_sources(package, frames[SOURCES])
+    quotes = prepare(package, frames, digests, texts)
     return found + more + [f for fn in (quote_not_in_source, fact_not_in_quote, not_after_source) for f in fn(package, frames, quotes)]
