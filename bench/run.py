@@ -160,21 +160,39 @@ def bench_real(skip_frictionless: bool, failures: list[str]) -> Row:
     return Row("real package", rows, csv_mb(REPO), mine, theirs, polars_read(REPO))
 
 
-def markdown(rows: list[Row]) -> str:
+def markdown(results: list[dict]) -> str:
+    """The results table, from the records written to results.json (so it can be rendered again from that file)."""
     head = ["scale", "rows", "CSV MB", "ours s", "ours MB", "frictionless s", "frictionless MB", "polars read s", "polars read MB",
             "frictionless/ours", "ours/polars", "ours MB / CSV MB", "caught: ours", "caught: frictionless"]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|"]
-    for r in rows:
-        fr = r.frictionless
-        cells = [r.label, f"{r.rows:,}", f"{r.csv_mb:.1f}", f"{r.ours.seconds:.2f}", f"{r.ours.peak_mb:.0f}",
-                 f"{fr.seconds:.2f}" if fr else "skipped", f"{fr.peak_mb:.0f}" if fr else "skipped",
-                 f"{r.polars.seconds:.2f}", f"{r.polars.peak_mb:.0f}",
-                 f"{fr.seconds / r.ours.seconds:.1f}x" if fr else "-", f"{r.ours.seconds / r.polars.seconds:.1f}x",
-                 f"{r.ours.peak_mb / r.csv_mb:.1f}",
-                 f"{len(r.caught_ours)}/{r.planted}" if r.planted else "-",
-                 (f"{len(r.caught_frictionless)}/{r.planted}" if r.caught_frictionless is not None else "skipped") if r.planted else "-"]
+    for r in results:
+        ours, fr, floor, planted = r["ours"], r["frictionless"], r["polars"], r["planted"]
+        cells = [r["scale"], f"{r['rows']:,}", f"{r['csv_mb']:.1f}", f"{ours['seconds']:.2f}", f"{ours['peak_mb']:.0f}",
+                 f"{fr['seconds']:.2f}" if fr else "skipped", f"{fr['peak_mb']:.0f}" if fr else "skipped",
+                 f"{floor['seconds']:.2f}", f"{floor['peak_mb']:.0f}",
+                 f"{fr['seconds'] / ours['seconds']:.1f}x" if fr else "-", f"{ours['seconds'] / floor['seconds']:.1f}x",
+                 f"{ours['peak_mb'] / r['csv_mb']:.1f}",
+                 f"{len(r['caught_ours'])}/{planted}" if planted else "-",
+                 (f"{len(r['caught_frictionless'])}/{planted}" if r["caught_frictionless"] is not None else "skipped") if planted else "-"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def write_docs(results: list[dict], docs: Path) -> None:
+    """Put the table, with the date and the machine, between the bench markers of docs/performance.md."""
+    import datetime as dt
+    import os
+    import platform
+
+    import polars as pl
+
+    when = dt.datetime.now(dt.UTC).date().isoformat()
+    machine = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, polars {pl.__version__}"
+    block = f"Measured on {when} ({machine}), wall-clock seconds, interpreter start included:\n\n{markdown(results)}"
+    text = docs.read_text("utf-8")
+    begin, end = "<!-- begin: bench -->", "<!-- end: bench -->"
+    head, rest = text.split(begin, 1)
+    docs.write_text(head + begin + "\n" + block + "\n" + end + rest.split(end, 1)[1], "utf-8")
 
 
 def profile(root: Path, out: Path) -> str:
@@ -197,8 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated packages")
     parser.add_argument("--ref", help="benchmark validate/ as of this git ref (e.g. HEAD) instead of the working tree")
     parser.add_argument("--profile", action="store_true", help="cProfile our validator on the largest clean package")
+    parser.add_argument("--docs", action="store_true", help="write the table into docs/performance.md")
+    parser.add_argument("--docs-from", type=Path, help="only render docs/performance.md's table from a results.json of an earlier run")
     args = parser.parse_args(argv)
     args.out = args.out.resolve()
+    if args.docs_from:
+        write_docs(json.loads(args.docs_from.read_text("utf-8")), REPO / "docs" / "performance.md")
+        return 0
     scales = args.scales + ([BIG] if args.big and BIG not in args.scales else [])
 
     if args.ref:
@@ -217,7 +240,13 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(args.out / f"rows-{target}", ignore_errors=True)
 
-    print(markdown(rows))
+    results = [{"scale": r.label, "rows": r.rows, "csv_mb": r.csv_mb, "generate_s": r.generate_s,
+                "ours": vars(r.ours) | {"stdout": None}, "polars": vars(r.polars) | {"stdout": None},
+                "frictionless": vars(r.frictionless) | {"stdout": None} if r.frictionless else None,
+                "caught_ours": r.caught_ours, "caught_frictionless": r.caught_frictionless, "planted": r.planted} for r in rows]
+    print(markdown(results))
+    if args.docs:
+        write_docs(results, REPO / "docs" / "performance.md")
     gen = [f"{r.label}: {r.generate_s:.1f} s" for r in rows if r.generate_s is not None]
     if gen:
         print(f"\nGeneration time: {', '.join(gen)}. Timings are on the copy with planted defects; ours on the clean copy: "
@@ -226,10 +255,6 @@ def main(argv: list[str] | None = None) -> int:
         if r.planted:
             print(f"- {r.label}: ours caught {r.caught_ours or 'none'}; frictionless caught "
                   f"{r.caught_frictionless if r.caught_frictionless is not None else 'skipped'}")
-    results = [{"scale": r.label, "rows": r.rows, "csv_mb": r.csv_mb, "generate_s": r.generate_s,
-                "ours": vars(r.ours) | {"stdout": None}, "polars": vars(r.polars) | {"stdout": None},
-                "frictionless": vars(r.frictionless) | {"stdout": None} if r.frictionless else None,
-                "caught_ours": r.caught_ours, "caught_frictionless": r.caught_frictionless, "planted": r.planted} for r in rows]
     (args.out / "results.json").write_text(json.dumps(results, indent=2), "utf-8")
     if profiled:
         print("\nWhere our validator spends its time (cProfile, cumulative):\n")
