@@ -62,27 +62,28 @@ def problems(schema: dict[str, Any]) -> list[str]:
     """Why the extensions of one Table Schema are malformed (shape only; model.py checks the names they use)."""
     from jsonschema import Draft202012Validator
 
-    out = []
-    for key, value in schema.items():
-        if key.startswith("x-"):
-            if key not in SCHEMA_KEYS:
-                out.append(f"unknown extension {key!r}; known: {sorted(SCHEMA_KEYS)}")
-                continue
-            out += [f"{key}{path(e)}: {e.message}" for e in Draft202012Validator(SCHEMA_KEYS[key]).iter_errors(value)]
+    out = keyed(schema, SCHEMA_KEYS, "")
     for i, rule in enumerate(schema.get("x-rules", []) if isinstance(schema.get("x-rules"), list) else []):
         if isinstance(rule, dict) and rule.get("rule") in RULE_KINDS:
             out += [f"x-rules[{i}] {rule['rule']}{path(e)}: {e.message}" for e in Draft202012Validator(rule_schema(rule["rule"])).iter_errors(rule)]
     for field in schema.get("fields", []) if isinstance(schema.get("fields"), list) else []:
-        if not isinstance(field, dict):
-            continue
-        for key, value in field.items():
-            if key.startswith("x-"):
-                if key not in FIELD_KEYS:
-                    out.append(f"field {field.get('name')!r}: unknown extension {key!r}; known: {sorted(FIELD_KEYS)}")
-                    continue
-                out += [f"field {field.get('name')!r} {key}{path(e)}: {e.message}" for e in Draft202012Validator(FIELD_KEYS[key]).iter_errors(value)]
+        if isinstance(field, dict):
+            out += keyed(field, FIELD_KEYS, f"field {field.get('name')!r} ")
     return out
 
+
+def keyed(spec: dict[str, Any], known: dict[str, Any], where: str) -> list[str]:
+    """The x- keys of a schema or a field: known, and each of the shape its JSON Schema gives."""
+    from jsonschema import Draft202012Validator
+
+    out = []
+    for key, value in spec.items():
+        if key.startswith("x-"):
+            if key not in known:
+                out.append(f"{where}unknown extension {key!r}; known: {sorted(known)}")
+            else:
+                out += [f"{where}{key}{path(e)}: {e.message}" for e in Draft202012Validator(known[key]).iter_errors(value)]
+    return out
 
 def path(error: Any) -> str:
     return "".join(f"[{p!r}]" for p in error.absolute_path)

@@ -7,12 +7,13 @@ Each is declared in the Table Schemas (foreignKeys, `x-must-be-referenced`, `x-r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 import polars as pl
 
 from .findings import LIMIT, Finding, listed
-from .model import CITATIONS, REQUIRED_RESOURCES, Package
+from .model import CITATIONS, REQUIRED_RESOURCES, Package, Table
 from .registry import rule
 from .text import closest
 
@@ -101,16 +102,19 @@ def min_children(package: Package, frames: Frames) -> list[Finding]:
     return found
 
 
+def keyed_tables(package: Package, frames: Frames) -> Iterator[tuple[Table, pl.DataFrame, str]]:
+    """(table, frame, primary key) for each table that was read and has a one-column primary key."""
+    for table in package.tables.values():
+        if table.name in frames and len(table.primary_key) == 1:
+            yield table, frames[table.name], table.primary_key[0]
+
+
 @rule("no-cycle", "integrity")
 def no_cycle(package: Package, frames: Frames) -> list[Finding]:
     """A self-reference (a parent organisation, a parent event) never loops back: no record is its own ancestor,
     at any distance."""
     found: list[Finding] = []
-    for table in package.tables.values():
-        frame = frames.get(table.name)
-        if frame is None or len(table.primary_key) != 1:
-            continue
-        pk = table.primary_key[0]
+    for table, frame, pk in keyed_tables(package, frames):
         for fk in table.foreign_keys:
             if fk.resource != table.name or len(fk.fields) != 1:
                 continue
@@ -150,11 +154,7 @@ def distinct_records(package: Package, frames: Frames) -> list[Finding]:
     """No two rows are the same record under two IDs (the same values in `fields`, for instance name, type and
     country), unless a note of one of them names the other's ID to say why they differ (a true homonym)."""
     found: list[Finding] = []
-    for table in package.tables.values():
-        frame = frames.get(table.name)
-        if frame is None or len(table.primary_key) != 1:
-            continue
-        pk = table.primary_key[0]
+    for table, frame, pk in keyed_tables(package, frames):
         note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
         for spec in table.rules_of("distinct-records"):
             fields = spec["fields"]
