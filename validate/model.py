@@ -82,9 +82,6 @@ class Table:
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
-    def field(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
-
     def rules_of(self, kind: str) -> list[dict[str, Any]]:
         return [r for r in self.rules if r["rule"] == kind]
 
@@ -96,10 +93,6 @@ class Package:
     tables: dict[str, Table]
     declared: list[str]  # every resource name in the descriptor, whether or not its table could be read
     paths: PathGuard = field(repr=False)
-
-    @property
-    def version(self) -> str:
-        return str(self.descriptor.get("version", ""))
 
     def cited_tables(self) -> dict[str, str]:
         """Tables whose records are cited directly: table -> its key column in citations."""
