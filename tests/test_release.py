@@ -20,6 +20,7 @@ from edit import edit_json, schema, set_cell
 from validate import diff, release
 from validate.model import load
 
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, Path]:
     root = release_copy(tmp_path_factory.mktemp("pkg") / "pkg")
