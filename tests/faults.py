@@ -432,6 +432,11 @@ FAULTS: list[Fault] = [
           changelog_line("## [1.1.0] - 2025-06-01", "## [1.1.0] - 2999-06-01")),
     Fault("changelog-impossible-date", "changelog-date", "CHANGELOG.md", "a release dated 30 February",
           changelog_line("## [1.0.0] - 2025-05-10", "## [1.0.0] - 2025-02-30")),
+    Fault("retired-id-not-mapped", "retired-id-map", "retired_ids", "an ID map whose row names an ID the CHANGELOG does not retire",
+          cell("retired_ids", "space-forum-2025", "old_id", "space-forum-2024")),
+    Fault("retired-id-successor-missing", "retired-id-map", "retired_ids", "an ID map whose successor is no ID of the package",
+          cell("retired_ids", "space-forum-2025", "new_id", "space-forum-3")),
     Fault("retired-id-in-use", "retired-id-reused", "memberships", "an ID listed as retired that is still a row",
-          lambda p: in_changelog("- Nothing (first release).", "- `kaz-cos`: merged.")(p) or 2),
+          lambda p: in_changelog("- Nothing (first release).", "- `kaz-cos`: merged.")(p) or 2,
+          also={"retired-id-map": "the newly retired ID is not in the ID map either"}),
 ]

@@ -142,10 +142,38 @@ def retired_id_reused(package: Package, frames: dict[str, pl.DataFrame], log: Ch
     found: list[Finding] = []
     for name, frame in frames.items():
         pk = package.tables[name].primary_key
-        if len(pk) != 1:
+        if len(pk) != 1 or package.tables[name].retired:
             continue
         hit = frame.with_row_index("__row").filter(pl.col(pk[0]).cast(pl.String).is_in(list(retired))).select("__row", pk[0])
         found += listed(name, "retired-id-reused", pk[0], hit, "{value!r} is listed as retired in CHANGELOG.md and must not be used again")
+    return found
+
+
+@rule("retired-id-map", "versioning")
+def retired_id_map(package: Package, frames: dict[str, pl.DataFrame], log: Changelog) -> list[Finding]:
+    """The ID map (the table marked `x-retired-ids`) lists exactly the IDs the CHANGELOG retires, each with the version
+    that retired it, and each successor it names is an ID of the package: a researcher who cited an older release can
+    follow every record."""
+    table = next((t for t in package.tables.values() if t.retired and t.name in frames), None)
+    if table is None:
+        return []
+    spec, frame = table.retired, frames[table.name].with_row_index("__row")
+    in_log = {rid: release.version for release in log.releases for rid, _ in release.retired}
+    found: list[Finding] = []
+    mapped = dict(frame.select(pl.col(spec["old"]), pl.col(spec["version"])).iter_rows())
+    wrong = frame.filter(~pl.col(spec["old"]).is_in(list(in_log)) | pl.col(spec["old"]).replace_strict(in_log, default=None).ne_missing(pl.col(spec["version"])))
+    found += listed(table.name, "retired-id-map", spec["old"], wrong.select("__row", spec["old"]),
+                    "{value!r} is not retired under this version in CHANGELOG.md")
+    for rid, version in in_log.items():
+        if rid not in mapped:
+            found.append(Finding("retired-id-map", f"{rid!r}, retired in {version} by CHANGELOG.md, is not in {table.name}", table.name,
+                                 column=spec["old"], value=rid))
+    if set(package.declared) - set(frames):
+        return found  # a table that could not be read may hold the successors: its own findings say why
+    keys = {str(v) for name, f in frames.items() if name != table.name and len(package.tables[name].primary_key) == 1
+            for v in f.get_column(package.tables[name].primary_key[0]).drop_nulls().to_list()}
+    dangling = frame.filter(pl.col(spec["new"]).is_not_null() & ~pl.col(spec["new"]).is_in(list(keys))).select("__row", spec["new"])
+    found += listed(table.name, "retired-id-map", spec["new"], dangling, "{value!r}, named as a successor, is no ID of the package")
     return found
 
 
@@ -167,4 +195,4 @@ def check(package: Package, frames: dict[str, pl.DataFrame], today: dt.date | No
         return found + more
     today = today or dt.datetime.now(dt.UTC).date()
     return (found + version_changelog(version, log) + changelog_order(log) + changelog_date(log, today)
-            + retired_id_reused(package, frames, log))
+            + retired_id_reused(package, frames, log) + retired_id_map(package, frames, log))

@@ -11,6 +11,7 @@ validator checks them itself before anything runs. A rule with a missing or mist
 | `x-must-be-referenced` | schema | every row must be referred to by some other row of the package |
 | `x-names` | schema | the fields that name a record (name, acronym ...): a foreign key to it is supported where a quote has one of them |
 | `x-aliases` | schema | this table holds alternative names (`alias`) of records, each as written in one source (`source`) |
+| `x-retired-ids` | schema | this table maps each retired ID (`old`) to its successor (`new`, or empty) and the `version` that retired it |
 | `x-verbatim` | field | the field holds text copied verbatim from a source (quotes): exempt from the markdown rule |
 """
 
@@ -50,6 +51,8 @@ SCHEMA_KEYS: dict[str, Any] = {
     "x-must-be-referenced": {"type": "boolean"},
     "x-names": SOME_COLUMNS,
     "x-aliases": {"type": "object", "properties": {"alias": NAME, "source": NAME}, "required": ["alias", "source"], "additionalProperties": False},
+    "x-retired-ids": {"type": "object", "properties": {"old": NAME, "new": NAME, "version": NAME}, "required": ["old", "new", "version"],
+                      "additionalProperties": False},
 }
 FIELD_KEYS: dict[str, Any] = {
     "x-quoted": {"oneOf": [{"enum": QUOTED_KINDS},

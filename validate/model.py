@@ -79,6 +79,7 @@ class Table:
     must_be_referenced: bool
     names: list[str]  # x-names: the fields that name a record
     aliases: dict[str, str] | None  # x-aliases: {"alias": field, "source": field} on the table of alternative names
+    retired: dict[str, str] | None  # x-retired-ids: {"old": field, "new": field, "version": field} on the ID map
     schema: dict[str, Any]
 
     @property
@@ -222,6 +223,7 @@ def name_errors(schema: dict[str, Any], names: list[str]) -> list[str]:
             out.append(f"field {f['name']!r}: x-partial-date needs a string field")
     out += [f"x-names: no field {n!r}" for n in schema.get("x-names", []) if n not in by_name]
     out += [f"x-aliases: no field {n!r}" for n in (schema.get("x-aliases") or {}).values() if n not in by_name]
+    out += [f"x-retired-ids: no field {n!r}" for n in (schema.get("x-retired-ids") or {}).values() if n not in by_name]
     via = schema.get("x-cited-via")
     if via and not any(as_list(fk.get("fields")) == [via] for fk in schema.get("foreignKeys", [])):
         out.append(f"x-cited-via {via!r} is not a foreign key of the table")
@@ -248,7 +250,8 @@ def build_table(name: str, path: Path, raw_path: str, schema_path: str, resource
            for fk in schema.get("foreignKeys", [])]
     return Table(name, path, raw_path, schema_path, str(resource.get("title", "")), str(resource.get("description", "")), fields,
                  as_list(schema.get("primaryKey")), fks, list(schema.get("x-rules", [])), schema.get("x-cited-via"),
-                 bool(schema.get("x-must-be-referenced")), list(schema.get("x-names", [])), schema.get("x-aliases"), schema)
+                 bool(schema.get("x-must-be-referenced")), list(schema.get("x-names", [])), schema.get("x-aliases"),
+                 schema.get("x-retired-ids"), schema)
 
 
 @rule("resource-missing", "package")
