@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         if read.strings is None:
             continue
         text = {f.name for f in table.fields if f.is_text}
-        timed("cell hygiene", cells.check, table.name, read.strings, text, read.ascii)
+        timed("cell hygiene", cells.check, table.name, read.strings, text, read.ascii, frozenset(f.name for f in table.fields if f.verbatim))
         typed, _, _ = timed("types", types.cast, [f.raw for f in table.fields], table.name, read.strings)
         derived = timed("schema and row rules: clean-path screen", schema_checks.derive, table)
         timed("schema and row rules: clean-path screen", schema_checks.passes, table, derived, typed)

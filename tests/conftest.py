@@ -18,6 +18,7 @@ from validate.__main__ import main
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixture"
 PACKAGE_FILES = ["datapackage.json", "CHANGELOG.md", "tables", "schemas", "sources"]
+RELEASE_FILES = ["README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", ".zenodo.json"]
 
 
 @dataclass
@@ -42,6 +43,14 @@ def copy_package(dest: Path, source: Path = ROOT) -> Path:
             shutil.copytree(src, dest / name)
         else:
             shutil.copyfile(src, dest / name)
+    return dest
+
+
+def release_copy(dest: Path) -> Path:
+    """A copy of the package with the files a release also carries."""
+    copy_package(dest)
+    for name in RELEASE_FILES:
+        shutil.copyfile(ROOT / name, dest / name)
     return dest
 
 

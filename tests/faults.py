@@ -99,7 +99,7 @@ def swap(rows: list[list[str]]) -> list[list[str]]:
 def rename_quoted_column(pkg: Path) -> int:
     """A column whose name is full of regex characters, quoted like any other."""
     odd = "acronym.*(["
-    schema(pkg, "agencies", lambda s: field_of(s, "acronym").update(name=odd))
+    schema(pkg, "agencies", lambda s: (field_of(s, "acronym").update(name=odd), s.update({"x-names": ["name", odd]})))
     rows = read_rows(pkg, "agencies")
     rows[0][rows[0].index("acronym")] = odd
     write_rows(pkg, "agencies", rows)
@@ -176,6 +176,7 @@ def uncited_source(pkg: Path) -> int:
 
 def country_not_iso(pkg: Path) -> int:
     line = append_row(pkg, "countries", {"country_id": "XKZ", "name": "Nowhere"})
+    set_cell(pkg, "agencies", "ksa", "note", "country_id: XKZ for the test.")
     set_cell(pkg, "agencies", "ksa", "country_id", "XKZ")
     return line
 
@@ -274,7 +275,7 @@ FAULTS: list[Fault] = [
           also={"min-children": "the agreement has lost its two parties"}),
     Fault("trailing-separator", "row-width", "countries", "a row ends with a separator", trailing_separator),
     Fault("missing-cell", "row-width", "countries", "a row has one cell fewer than the header", missing_cell,
-          also={"required": "the missing cell is a required name"}),
+          also={"required": "the missing cell is a required name", "relation-not-in-quote": "without its name, the country is in no quote"}),
     Fault("stray-quote", "csv-syntax", "agencies", "a double quote inside an unquoted cell",
           replace_raw("agencies", b"\nksa,Kazakh Space Agency,", b'\nksa,Kazakh Space" Agency,'),
           also={"fact-not-in-quote": "the name now carries the quote and is not in the quotes"}),
@@ -303,7 +304,9 @@ FAULTS: list[Fault] = [
     Fault("paragraph-separator", "control-character", "agencies", "a Unicode paragraph separator (Zp)", cell("agencies", "ksa", "note", "a\u2029b")),
     Fault("noncharacter", "control-character", "agencies", "a noncharacter (U+FFFE)", cell("agencies", "ksa", "note", "a\ufffeb")),
     Fault("tag-character", "control-character", "agencies", "an invisible tag character (U+E0041)", cell("agencies", "ksa", "note", "a\U000e0041b")),
-    Fault("mojibake", "mojibake", "countries", "UTF-8 decoded as Latin-1", cell("countries", "KAZ", "name", "KazakhstÃ¡n")),
+    Fault("markdown-in-a-note", "markdown", "agencies", "Markdown emphasis in a note", cell("agencies", "ksa", "note", "the **first** agency")),
+    Fault("mojibake", "mojibake", "countries", "UTF-8 decoded as Latin-1", cell("countries", "KAZ", "name", "KazakhstÃ¡n"),
+          also={"relation-not-in-quote": "the country's name, now garbled, is no longer in the quotes that named it"}),
     Fault("huge-cell", "cell-too-long", "agencies", "a million-character cell", cell("agencies", "ksa", "note", "note " + "x" * 1_000_000),
           also={"length": "the note's maxLength is 2,000"}),
     Fault("placeholder-n-a", "placeholder", "agencies", "N/A for a missing value", cell("agencies", "ksa", "note", "N/A")),
@@ -327,7 +330,9 @@ FAULTS: list[Fault] = [
     Fault("id-not-a-slug", "pattern", "agencies", "an ID with capitals and an underscore",
           cell("agencies", "kenya-space-agency", "agency_id", "Kenya_SA"),
           also={"foreign-key": "the party and citation rows still name the old ID", "uncited": "no citation names the new ID",
-                "fact-not-in-quote": "with no citation, the row's facts are in no quote"}),
+                "fact-not-in-quote": "with no citation, the row's facts are in no quote",
+                "relation-not-in-quote": "the agency, under its new ID, has no quote to name its country; the party row still names the old ID",
+                "quote-supports-row": "the old ID's citation now belongs to no record that states its values"}),
     Fault("date-malformed", "pattern", "events", "a month without its leading zero", cell("events", "space-forum-2", "start_date", "2025-4")),
     Fault("country-code-lowercase", "pattern", "agencies", "a lowercase country code", cell("agencies", "ksa", "country_id", "kaz"),
           also={"foreign-key": "'kaz' is no country_id"}),
@@ -335,12 +340,13 @@ FAULTS: list[Fault] = [
     Fault("number-out-of-range", "range", "events", "an edition of 0", cell("events", "space-forum-2", "edition", "0"),
           also={"fact-not-in-quote": NOT_IN_QUOTE}),
     Fault("text-too-short", "length", "citations", "a two-letter quote", cell("citations", "agency-ksa-1", "quote", "Th"),
-          also={"fact-not-in-quote": "the short quote no longer holds the agency's name and date"}),
+          also={"fact-not-in-quote": "the short quote no longer holds the agency's name and date",
+                "relation-not-in-quote": "nor the agency's country", "quote-supports-row": "nor anything else the agency states"}),
     Fault("impossible-date", "calendar-date", "agencies", "30 February", cell("agencies", "ksa", "founded_date", "2001-02-30"),
           also={"fact-not-in-quote": NOT_IN_QUOTE}),
     # row rules ----------------------------------------------------------------------------------------------------------------------
     Fault("two-members", "exactly-one", "memberships", "a membership with a member state and a member organisation",
-          cell("memberships", "kaz-cos", "member_agency_id", "ksa")),
+          cell("memberships", "kaz-cos", "member_agency_id", "ksa"), also={"relation-not-in-quote": "the added member is not in the membership's quote"}),
     Fault("no-member", "exactly-one", "memberships", "a membership without a member", cell("memberships", "kaz-cos", "member_country_id", "")),
     Fault("end-before-start", "not-before", "memberships", "an end before the start", cell("memberships", "kaz-cos", "end_date", "2009"),
           also={"fact-not-in-quote": NOT_IN_QUOTE}),
@@ -348,6 +354,8 @@ FAULTS: list[Fault] = [
           cell("events", "space-forum-2", "participant_count", "700"), also={"fact-not-in-quote": NOT_IN_QUOTE}),
     Fault("edition-without-series", "required-if", "events", "an edition with no series", cell("events", "space-forum-1", "parent_event_id", "")),
     Fault("duplicate-citation", "unique-together", "citations", "the same citation twice under two IDs", duplicate_citation),
+    Fault("inferred-without-explanation", "explained-if", "agreement_parties", "a party marked inferred with no note saying why",
+          cell("agreement_parties", "ksa-kenya-memorandum-ksa", "basis", "inferred")),
     Fault("member-of-itself", "distinct-columns", "memberships", "an organisation that is a member of itself",
           lambda p: cell("memberships", "kaz-cos", "member_country_id", "")(p) and set_cell(p, "memberships", "kaz-cos", "member_agency_id", "cos")),
     # integrity ----------------------------------------------------------------------------------------------------------------------
@@ -357,16 +365,18 @@ FAULTS: list[Fault] = [
     Fault("dangling-link-row", "foreign-key", "agreement_parties", "a party ID with a typo",
           cell("agreement_parties", "ksa-kenya-memorandum-kenya-space-agency", "party_agency_id", "kenya-spce-agency")),
     Fault("record-without-citation", "uncited", "agencies", "an agency with no citation", uncited,
-          also={"fact-not-in-quote": "with no citation, the agency's facts are in no quote"}),
+          also={"fact-not-in-quote": "with no citation, the agency's facts are in no quote", "relation-not-in-quote": "nor its country"}),
     Fault("country-nobody-refers-to", "unreferenced", "countries", "a country no row refers to", unreferenced_country),
     Fault("source-nobody-cites", "unreferenced", "sources", "a source no citation cites", uncited_source),
     Fault("agreement-with-one-party", "min-children", "agreements", "an agreement with one party", one_party),
     Fault("own-parent", "no-cycle", "agencies", "an organisation that is its own parent", cell("agencies", "cos", "parent_agency_id", "cos")),
     Fault("two-parents-in-a-loop", "no-cycle", "agencies", "two organisations that are each other's parent",
           cell("agencies", "united-nations", "parent_agency_id", "cos")),
-    Fault("three-events-in-a-loop", "no-cycle", "events", "three events each the parent of the next, in a loop", three_cycle),
+    Fault("three-events-in-a-loop", "no-cycle", "events", "three events each the parent of the next, in a loop", three_cycle,
+          also={"relation-not-in-quote": "the new parents are not named in their children's quotes"}),
     Fault("same-record-two-ids", "distinct-records", "agencies", "the same agency under a second ID", twin_agency,
-          also={"uncited": "the twin has no citation", "fact-not-in-quote": "the twin's name is in no quote of its own"}),
+          also={"uncited": "the twin has no citation", "fact-not-in-quote": "the twin's name is in no quote of its own",
+                "relation-not-in-quote": "nor its country"}),
     # provenance ---------------------------------------------------------------------------------------------------------------------
     Fault("source-file-missing", "source-file-missing", "sources", "an archived source deleted", lambda p: (p / "sources" / "news.txt").unlink() or 2),
     Fault("source-edited-after-hash", "source-hash", "sources", "an archived source edited after its hash was recorded", source_edited),
@@ -387,6 +397,23 @@ FAULTS: list[Fault] = [
     Fault("held-event-after-its-report", "not-after-source", "events", "an event reported as held, dated after the report",
           cell("events", "space-forum-2", "start_date", "2025-06"), also={"fact-not-in-quote": NOT_IN_QUOTE}),
     Fault("country-code-not-iso", "country-code", "countries", "a well-formed code that is not ISO 3166-1", country_not_iso),
+    Fault("member-swapped", "relation-not-in-quote", "memberships", "a member state swapped for another the quotes do not name",
+          cell("memberships", "kaz-cos", "member_country_id", "KEN")),
+    Fault("party-swapped", "relation-not-in-quote", "agreement_parties", "a party of an agreement swapped for an organisation its quotes do not name",
+          cell("agreement_parties", "ksa-kenya-memorandum-kenya-space-agency", "party_agency_id", "cos")),
+    Fault("parent-swapped", "relation-not-in-quote", "agencies", "a parent organisation swapped for one the quotes do not name",
+          cell("agencies", "cos", "parent_agency_id", "ksa")),
+    Fault("country-swapped", "relation-not-in-quote", "agencies", "an agency's country swapped for another (the alias 'Kazakh' supported the first)",
+          cell("agencies", "ksa", "country_id", "KEN")),
+    Fault("alias-not-in-its-source", "alias-not-in-source", "aliases", "an alternative name its source never writes",
+          lambda p: append_row(p, "aliases", {"alias_id": "ken-kenyan-1", "country_id": "KEN", "alias": "Kenyan", "kind": "demonym",
+                                              "source_id": "spaceland-news"})),
+    Fault("quote-states-nothing-of-its-row", "quote-supports-row", "citations", "a second citation whose quote states none of its record's values",
+          lambda p: append_row(p, "citations", {"citation_id": "agency-ksa-2", "source_id": "spaceland-news", "quote": "which has 102 members",
+                                                "agency_id": "ksa"})),
+    Fault("generic-words-are-no-evidence", "quote-supports-row", "citations", "a quote whose only match is the generic alias 'the Committee'",
+          lambda p: append_row(p, "citations", {"citation_id": "agency-cos-2", "source_id": "spaceland-news", "quote": "The Committee",
+                                                "agency_id": "cos"})),
     # versioning ---------------------------------------------------------------------------------------------------------------------
     Fault("version-not-semver", "version-semver", "datapackage.json", "version '1.1'",
           lambda p: edit_json(p / "datapackage.json", lambda d: d.update(version="1.1")),

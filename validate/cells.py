@@ -34,6 +34,7 @@ class CellCheck:
     mask: Callable[[pl.Expr], pl.Expr] | None = None  # else: a cheap expression, true where the cell breaks the rule
     refine: Callable[[pl.Expr], pl.Expr] | None = None  # narrows a pattern's matches to real failures
     text_only: bool = False  # only for string-typed columns
+    prose_only: bool = False  # only for string-typed columns the compilers write (not x-verbatim quotes)
 
     def fails(self, col: pl.Expr) -> pl.Expr:
         hit = self.mask(col) if self.mask else col.str.contains(str(self.pattern))
@@ -79,6 +80,13 @@ def placeholder() -> CellCheck:
                      text_only=True)
 
 
+@rule("markdown", "cell")
+def markdown() -> CellCheck:
+    """No Markdown emphasis (`*`) in a value the compilers write; only verbatim quotes (x-verbatim) keep the source's marks."""
+    return CellCheck("Markdown emphasis in {value!r}: write the plain text (quotes keep the source's marks)",
+                     mask=lambda col: col.str.contains("*", literal=True), prose_only=True)
+
+
 @rule("mojibake", "cell")
 def mojibake() -> CellCheck:
     """No UTF-8 text mis-decoded as Latin-1 or Windows-1252 (Ã©, â€™ ...)."""
@@ -95,25 +103,30 @@ def checks() -> dict[str, CellCheck]:
     return {r.id: r.function() for r in catalogue().values() if r.family == "cell"}
 
 
-def screen(col: pl.Expr, is_text: bool, ascii_only: bool, rules: dict[str, CellCheck]) -> pl.Expr:
+def applies(cell: CellCheck, column: str, text_columns: set[str], verbatim: set[str]) -> bool:
+    return (not (cell.text_only or cell.prose_only) or column in text_columns) and not (cell.prose_only and column in verbatim)
+
+
+def screen(col: pl.Expr, column: str, text_columns: set[str], verbatim: set[str], ascii_only: bool, rules: dict[str, CellCheck]) -> pl.Expr:
     """One cheap question per column: might any cell rule fire here? One fused regex, plus the masks."""
     patterns = [p for c in rules.values() if c.pattern and (p := c.ascii_pattern if ascii_only else c.pattern)]
     flags = [col.str.contains("|".join(patterns))] if patterns else []
-    flags += [c.mask(col) for c in rules.values() if c.mask and (is_text or not c.text_only)]
+    flags += [c.mask(col) for c in rules.values() if c.mask and applies(c, column, text_columns, verbatim)]
     return pl.any_horizontal(flags).fill_null(False).any()
 
 
-def check(table: str, strings: pl.DataFrame, text_columns: set[str], ascii_only: bool) -> list[Finding]:
-    """Every cell rule on every cell: one select screens all columns, exact findings only where a rule fires."""
+def check(table: str, strings: pl.DataFrame, text_columns: set[str], ascii_only: bool, verbatim: frozenset[str] = frozenset()) -> list[Finding]:
+    """Every cell rule on every cell: one select screens all columns, exact findings only where a rule fires.
+    `verbatim` columns (quotes) are exempt from the rules about what the compilers write."""
     if strings.width == 0 or strings.height == 0:
         return []
     rules = checks()
-    hits = strings.select([screen(pl.col(c), c in text_columns, ascii_only, rules).alias(c) for c in strings.columns]).row(0, named=True)
+    hits = strings.select([screen(pl.col(c), c, text_columns, set(verbatim), ascii_only, rules).alias(c) for c in strings.columns]).row(0, named=True)
     found: list[Finding] = []
     for column in [c for c, hit in hits.items() if hit]:
         indexed = strings.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__row"), column)
         for rule_id, cell in rules.items():
-            if cell.text_only and column not in text_columns:
+            if not applies(cell, column, text_columns, set(verbatim)):
                 continue
             failing = indexed.filter(cell.fails(pl.col(column)).fill_null(False))
             found += listed(table, rule_id, column, failing, cell.message)

@@ -9,6 +9,9 @@ validator checks them itself before anything runs. A rule with a missing or mist
 | `x-partial-date` | field | a string date at source precision, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checked for calendar validity |
 | `x-cited-via` | schema | a link table whose rows are cited through this foreign-key column's parent record |
 | `x-must-be-referenced` | schema | every row must be referred to by some other row of the package |
+| `x-names` | schema | the fields that name a record (name, acronym ...): a foreign key to it is supported where a quote has one of them |
+| `x-aliases` | schema | this table holds alternative names (`alias`) of records, each as written in one source (`source`) |
+| `x-verbatim` | field | the field holds text copied verbatim from a source (quotes): exempt from the markdown rule |
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ ROW_RULES: dict[str, tuple[dict[str, Any], list[str]]] = {
     "required-if": ({"field": NAME, "when": WHEN}, ["field", "when"]),
     "unique-together": ({"fields": COLUMNS}, ["fields"]),
     "distinct-columns": ({"fields": COLUMNS}, ["fields"]),
+    "explained-if": ({"field": NAME, "values": {"type": "array", "minItems": 1, "items": {"type": ["string", "number", "boolean"]}},
+                      "columns": SOME_COLUMNS}, ["field", "values", "columns"]),
 }
 TABLE_RULES: dict[str, tuple[dict[str, Any], list[str]]] = {
     "min-children": ({"table": NAME, "field": NAME, "min": {"type": "integer", "minimum": 1}, "unless": WHEN}, ["table", "field", "min"]),
@@ -43,12 +48,15 @@ SCHEMA_KEYS: dict[str, Any] = {
     "x-rules": {"type": "array", "items": {"type": "object", "required": ["rule"], "properties": {"rule": {"enum": list(RULE_KINDS)}}}},
     "x-cited-via": NAME,
     "x-must-be-referenced": {"type": "boolean"},
+    "x-names": SOME_COLUMNS,
+    "x-aliases": {"type": "object", "properties": {"alias": NAME, "source": NAME}, "required": ["alias", "source"], "additionalProperties": False},
 }
 FIELD_KEYS: dict[str, Any] = {
     "x-quoted": {"oneOf": [{"enum": QUOTED_KINDS},
                            {"type": "object", "properties": {"kind": {"enum": QUOTED_KINDS}, "unless": NAME},
                             "required": ["kind"], "additionalProperties": False}]},
     "x-partial-date": {"type": "boolean"},
+    "x-verbatim": {"type": "boolean"},
 }
 
 

@@ -44,6 +44,7 @@ class Field:
     constraints: dict[str, Any]
     partial_date: bool
     quoted: Quoted | None
+    verbatim: bool
     raw: dict[str, Any]
 
     @property
@@ -76,6 +77,8 @@ class Table:
     rules: list[dict[str, Any]]
     cited_via: str | None
     must_be_referenced: bool
+    names: list[str]  # x-names: the fields that name a record
+    aliases: dict[str, str] | None  # x-aliases: {"alias": field, "source": field} on the table of alternative names
     schema: dict[str, Any]
 
     @property
@@ -202,10 +205,13 @@ def name_errors(schema: dict[str, Any], names: list[str]) -> list[str]:
         kind = rule_spec["rule"]
         if kind == "min-children":
             continue  # names another table's fields: checked once every schema is read (package_errors)
-        named = set(rule_spec.get("fields", [])) | {rule_spec.get("field"), rule_spec.get("other")} | set(rule_spec.get("when", {}))
+        named = (set(rule_spec.get("fields", [])) | set(rule_spec.get("columns", [])) | {rule_spec.get("field"), rule_spec.get("other")}
+                 | set(rule_spec.get("when", {})))
         missing = sorted(named - {None} - set(names))
         if missing:
             out.append(f"x-rules {kind}: no field {missing}")
+        if kind == "explained-if" and "note" not in names:
+            out.append("x-rules explained-if: the table needs a 'note' field for the explanations")
     by_name = {f["name"]: f for f in schema["fields"]}
     for f in schema["fields"]:
         quoted = f.get("x-quoted")
@@ -214,6 +220,8 @@ def name_errors(schema: dict[str, Any], names: list[str]) -> list[str]:
             out.append(f"field {f['name']!r} x-quoted: 'unless' must name a boolean field of the table, not {unless!r}")
         if f.get("x-partial-date") and f.get("type", "string") != "string":
             out.append(f"field {f['name']!r}: x-partial-date needs a string field")
+    out += [f"x-names: no field {n!r}" for n in schema.get("x-names", []) if n not in by_name]
+    out += [f"x-aliases: no field {n!r}" for n in (schema.get("x-aliases") or {}).values() if n not in by_name]
     via = schema.get("x-cited-via")
     if via and not any(as_list(fk.get("fields")) == [via] for fk in schema.get("foreignKeys", [])):
         out.append(f"x-cited-via {via!r} is not a foreign key of the table")
@@ -235,12 +243,12 @@ def build_table(name: str, path: Path, raw_path: str, schema_path: str, resource
         elif isinstance(quoted, dict):
             quoted = Quoted(quoted["kind"], quoted.get("unless"))
         fields.append(Field(f["name"], f.get("type", "string"), f.get("title", ""), f.get("description", ""),
-                            dict(f.get("constraints", {})), bool(f.get("x-partial-date")), quoted, f))
+                            dict(f.get("constraints", {})), bool(f.get("x-partial-date")), quoted, bool(f.get("x-verbatim")), f))
     fks = [ForeignKey(as_list(fk["fields"]), fk["reference"].get("resource") or name, as_list(fk["reference"]["fields"]))
            for fk in schema.get("foreignKeys", [])]
     return Table(name, path, raw_path, schema_path, str(resource.get("title", "")), str(resource.get("description", "")), fields,
                  as_list(schema.get("primaryKey")), fks, list(schema.get("x-rules", [])), schema.get("x-cited-via"),
-                 bool(schema.get("x-must-be-referenced")), schema)
+                 bool(schema.get("x-must-be-referenced")), list(schema.get("x-names", [])), schema.get("x-aliases"), schema)
 
 
 @rule("resource-missing", "package")

@@ -176,6 +176,164 @@ def facts_of(name: str, frame: pl.DataFrame, table: Table, key: str, cited: pl.D
     return found
 
 
+GENERIC = frozenset(["the", "a", "an", "of", "and", "on", "in", "for", "to", "at", "by", "with", "its", "their", "this", "that",
+                     "agency", "agencies", "committee", "commission", "council", "organization", "organisation", "office", "ministry",
+                     "government", "side", "parties", "party", "event", "conference", "meeting", "forum", "program", "programme",
+                     "project", "centre", "center", "country", "countries", "state", "states"])
+
+
+def names_of(package: Package, frames: Frames) -> dict[str, pl.DataFrame]:
+    """For each table with x-names: one row per (record key, name, source of the name or null), its x-names values and
+    its aliases. An alias counts only in quotes of the source it was found in."""
+    out: dict[str, pl.DataFrame] = {}
+    alias_tables = [t for t in package.tables.values() if t.aliases and t.name in frames]
+    for table in package.tables.values():
+        if not table.names or table.name not in frames or len(table.primary_key) != 1:
+            continue
+        pk = table.primary_key[0]
+        own = [frames[table.name].select(pl.col(pk).cast(pl.String).alias("__key"), pl.col(n).cast(pl.String).alias("__name"),
+                                         pl.lit(None, dtype=pl.String).alias("__source")) for n in table.names]
+        for aliases in alias_tables:
+            for fk in aliases.foreign_keys:
+                if fk.resource == table.name and len(fk.fields) == 1:
+                    own.append(frames[aliases.name].select(pl.col(fk.fields[0]).cast(pl.String).alias("__key"),
+                                                           pl.col(aliases.aliases["alias"]).cast(pl.String).alias("__name"),
+                                                           pl.col(aliases.aliases["source"]).cast(pl.String).alias("__source")))
+        out[table.name] = pl.concat(own).drop_nulls(["__key", "__name"]).unique()
+    return out
+
+
+def record_quotes(package: Package, frames: Frames, quotes: Quotes) -> dict[str, tuple[str, pl.DataFrame]]:
+    """For each cited or link table: (its key column, (key, __q, source_id) of the quotes its rows are checked against)."""
+    direct = package.cited_tables()
+    out = {}
+    for table in package.tables.values():
+        if table.name not in frames:
+            continue
+        if table.name in direct:
+            key, cited_as = table.primary_key[0], direct[table.name]
+        elif table.cited_via and (parent := next(fk.resource for fk in table.foreign_keys if fk.fields == [table.cited_via])) in direct:
+            key, cited_as = table.cited_via, direct[parent]
+        else:
+            continue
+        out[table.name] = (key, quotes.cites.select(pl.col(cited_as).alias(key), "__q", "source_id").drop_nulls([key]).unique())
+    return out
+
+
+@rule("relation-not-in-quote", "provenance")
+def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
+    """Every foreign key that names an actor or a thing (a table with `x-names`) is supported by the quotes of its row's
+    record (a link row's parent's): the referenced record's name, acronym or an alias found in that quote's source
+    occurs in a quote, as whole words; or the row's note explains the column (`column: ...`). Swapping a party, member or
+    participant for another record therefore fails."""
+    names = names_of(package, frames)
+    found: list[Finding] = []
+    for name, (key, cited) in record_quotes(package, frames, quotes).items():
+        table, frame = package.tables[name], frames[name]
+        note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
+        for fk in table.foreign_keys:
+            if len(fk.fields) != 1 or fk.resource not in names or fk.fields[0] in (table.cited_via, key):
+                continue
+            column = fk.fields[0]
+            rows = (frame.with_row_index("__row").filter(pl.col(column).is_not_null() & ~explained(note, column))
+                    .select("__row", pl.col(key).cast(pl.String).alias("__rec"), pl.col(column).cast(pl.String).alias("__key"))
+                    .join(names[fk.resource].select("__key").unique(), on="__key", how="semi"))  # a dangling key is foreign-key's
+            if rows.height == 0:
+                continue
+            pairs = rows.select("__rec", "__key").unique()
+            candidates = (pairs.join(names[fk.resource], on="__key").join(cited.rename({key: "__rec"}), on="__rec")
+                          .filter(pl.col("__source").is_null() | (pl.col("__source") == pl.col("source_id"))))
+            tests = candidates.select("__name", "__q").unique().join(quotes.distinct.select("__q", "words"), on="__q")
+            present = tests.filter(text_in_words(pl.col("__name")).fill_null(False)).select("__name", "__q")
+            supported = candidates.join(present, on=["__name", "__q"], how="semi").select("__rec", "__key").unique()
+            failing = rows.join(supported, on=["__rec", "__key"], how="anti").select("__row", "__key").sort("__row")
+            found += listed(name, "relation-not-in-quote", column, failing,
+                            f"{{value!r}}: no name or alias of this {fk.resource} record is in the quotes of the row's record, "
+                            f"and the note has no '{column}:' explanation")
+    return found
+
+
+def stated_values(package: Package, frames: Frames, names: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """For each directly cited table: (key, value, kind) for every value its records state: their quoted fields and
+    names, and the names of the records their foreign keys and their link rows' foreign keys refer to."""
+    out: dict[str, pl.DataFrame] = {}
+    for name in package.cited_tables():
+        if name not in frames:
+            continue
+        table = package.tables[name]
+        key = table.primary_key[0]
+        parts = []
+        sources = [(table, frames[name], key)] + [(t, frames[t.name], t.cited_via) for t in package.tables.values()
+                                                  if t.cited_via and t.name in frames and any(fk.fields == [t.cited_via] and fk.resource == name
+                                                                                               for fk in t.foreign_keys)]
+        for tab, frame, via in sources:
+            for f in tab.fields:
+                if f.quoted or f.name in tab.names:
+                    kind = f.quoted.kind if f.quoted else "text"
+                    parts.append(frame.select(pl.col(via).cast(pl.String).alias("__key"), pl.col(f.name).cast(pl.String).alias("__v"),
+                                              pl.lit(kind).alias("__kind")))
+            for fk in tab.foreign_keys:
+                if len(fk.fields) == 1 and fk.resource in names and fk.fields[0] not in (via, tab.cited_via):
+                    refs = frame.select(pl.col(via).cast(pl.String).alias("__key"), pl.col(fk.fields[0]).cast(pl.String).alias("__ref"))
+                    parts.append(refs.join(names[fk.resource].select(pl.col("__key").alias("__ref"), pl.col("__name").alias("__v")), on="__ref")
+                                 .select("__key", "__v", pl.lit("text").alias("__kind")))
+        out[name] = pl.concat(parts).drop_nulls().unique() if parts else pl.DataFrame(schema={"__key": pl.String, "__v": pl.String, "__kind": pl.String})
+    return out
+
+
+def meaningful(value: str) -> bool:
+    """A text value is evidence only if it has a word beyond articles, prepositions and generic nouns ('the Agency')."""
+    return any(w not in GENERIC for w in value.lower().replace("-", " ").split())
+
+
+@rule("quote-supports-row", "provenance")
+def quote_supports_row(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
+    """Each citation's quote contains at least one value its record states: its name, title, acronym or an alias, the
+    name of a record it refers to, a date's year, or a number. Articles and generic nouns alone ('the', 'Agency') never
+    count as evidence."""
+    names = names_of(package, frames)
+    found_rows = []
+    for name, values in stated_values(package, frames, names).items():
+        cited_as = package.cited_tables()[name]
+        text_values = values.filter(pl.col("__kind") == "text").get_column("__v").unique().to_list()
+        generic = [v for v in text_values if not meaningful(v)]
+        values = values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in(generic)))
+        cites = quotes.cites.select("__row", pl.col(cited_as).alias("__key"), "__q").drop_nulls("__key")
+        tests = cites.select("__key", "__q").unique().join(values, on="__key").select("__v", "__kind", "__q").unique()
+        tests = tests.join(quotes.distinct.select("__q", "words", "numbers"), on="__q")
+        v = pl.col("__v")
+        hit = (pl.when(pl.col("__kind") == "text").then(text_in_words(v)).when(pl.col("__kind") == "date").then(has_number(v.str.slice(0, 4)))
+               .otherwise(has_number(v)))
+        present = tests.filter(hit.fill_null(False)).select("__v", "__q")
+        supported = cites.join(values, on="__key").join(present, on=["__v", "__q"], how="semi").select("__row").unique()
+        found_rows.append(cites.join(supported, on="__row", how="anti").select("__row"))
+    failing = pl.concat(found_rows).unique().sort("__row") if found_rows else pl.DataFrame()
+    if failing.height == 0:
+        return []
+    failing = failing.join(frames[CITATIONS].with_row_index("__row").select("__row", "citation_id"), on="__row")
+    return listed(CITATIONS, "quote-supports-row", "quote", failing,
+                  "{value!r}: the quote contains no name, date or number its record states; quote the sentence that states it")
+
+
+@rule("alias-not-in-source", "provenance")
+def alias_not_in_source(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
+    """Each alternative name occurs, as whole words, in the archived source it is recorded from."""
+    found: list[Finding] = []
+    words = {digest: pl.select(as_words(pl.lit(text).str.to_lowercase())).item() for digest, text in quotes.texts.items()}
+    for table in package.tables.values():
+        if not table.aliases or table.name not in frames:
+            continue
+        alias, source = table.aliases["alias"], table.aliases["source"]
+        rows = (frames[table.name].with_row_index("__row").select("__row", pl.col(alias).alias("__v"), pl.col(source).alias("source_id"))
+                .join(quotes.digests, on="source_id").drop_nulls("__v"))
+        if rows.height == 0:
+            continue
+        rows = rows.with_columns(words=pl.col("digest").replace_strict(words, default=""))
+        failing = rows.filter(~text_in_words(pl.col("__v"))).select("__row", "__v").sort("__row")
+        found += listed(table.name, "alias-not-in-source", alias, failing, "{value!r} does not occur, as whole words, in its source")
+    return found
+
+
 @rule("not-after-source", "provenance")
 def not_after_source(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
     """A date a source reports as past (`field`, optionally only `when` other columns have given values) is not after
@@ -222,4 +380,5 @@ def check(package: Package, frames: Frames) -> list[Finding]:
         return found
     digests, texts, more = read_sources(package, frames[SOURCES])
     quotes = prepare(package, frames, digests, texts)
-    return found + more + [f for fn in (quote_not_in_source, fact_not_in_quote, not_after_source) for f in fn(package, frames, quotes)]
+    rules = (quote_not_in_source, fact_not_in_quote, relation_not_in_quote, quote_supports_row, alias_not_in_source, not_after_source)
+    return found + more + [f for fn in rules for f in fn(package, frames, quotes)]

@@ -29,7 +29,8 @@ def check_table(table: Table) -> Checked:
     found = read.found
     if read.strings is None:
         return Checked(None, read.lines, found)
-    found += cells.check(table.name, read.strings, {f.name for f in table.fields if f.is_text}, read.ascii)
+    found += cells.check(table.name, read.strings, {f.name for f in table.fields if f.is_text}, read.ascii,
+                         frozenset(f.name for f in table.fields if f.verbatim))
     typed, type_found, unparsed = types.cast([f.raw for f in table.fields], table.name, read.strings)
     found += type_found + schema_checks.check(table, typed, unparsed)
     return Checked(typed, read.lines, found)

@@ -22,7 +22,7 @@ import polars as pl
 from .findings import LIMIT, Finding, shorten, with_rest
 from .model import Field, Table
 from .registry import catalogue, rule
-from .text import precision_prefix
+from .text import explained, precision_prefix
 from .types import DTYPES
 
 if TYPE_CHECKING:
@@ -163,6 +163,18 @@ def distinct_columns(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
     cols = spec["fields"]
     pairs = [pl.col(a).is_null() | pl.col(b).is_null() | (pl.col(a) != pl.col(b)) for i, a in enumerate(cols) for b in cols[i + 1:]]
     return pl.all_horizontal(pairs), f"{' and '.join(cols)} name the same record", cols
+
+
+@rule("explained-if", "row")
+def explained_if(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
+    """Where a column (`field`) has one of the given values (`values`, for instance a `basis` of `inferred`), the note
+    explains one of the `columns` in a clause that starts with its name: a researcher can filter to stated facts only,
+    and learns why each inferred one was inferred."""
+    note = pl.col("note").fill_null("")
+    clause = pl.any_horizontal([explained(note, c) for c in spec["columns"]])
+    values = ", ".join(map(str, spec["values"]))
+    return (~pl.col(spec["field"]).is_in(spec["values"])).fill_null(True) | clause, \
+        f"{spec['field']} is {values}, and the note explains none of {', '.join(spec['columns'])} ('column: why')", [spec["field"], "note"]
 
 
 def row_rules() -> dict[str, Any]:

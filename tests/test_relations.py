@@ -1,0 +1,76 @@
+"""Relationships are facts: swapping any party, member, participant, contributor or country of any row for another
+existing record, without a note, makes the validation fail at that row (issue 9). One case per such column."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from conftest import ROOT, run_validator
+from edit import line_of, set_cell
+
+from validate.model import load
+from validate.text import words_of
+
+PACKAGE, _ = load(ROOT)
+
+
+def rows(table: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO((ROOT / "tables" / f"{table}.csv").read_text("utf-8"))))
+
+
+def relation_columns() -> list[tuple[str, str, str]]:
+    """(table, column, referenced table) for every foreign key to a named table in a cited or link table."""
+    cited = PACKAGE.cited_tables()
+    out = []
+    for table in PACKAGE.tables.values():
+        if table.name not in cited and not table.cited_via:
+            continue
+        for fk in table.foreign_keys:
+            target = PACKAGE.tables.get(fk.resource)
+            if len(fk.fields) == 1 and target is not None and target.names and fk.fields[0] not in (table.cited_via, table.primary_key[0]):
+                out.append((table.name, fk.fields[0], fk.resource))
+    return out
+
+
+def quotes_of(table: str, row: dict[str, str]) -> str:
+    """The words of every quote of the row's record (its own citations, or its parent's for a link row)."""
+    spec = PACKAGE.tables[table]
+    cited = PACKAGE.cited_tables()
+    if table in cited:
+        column, key = cited[table], row[spec.primary_key[0]]
+    else:
+        parent = next(fk.resource for fk in spec.foreign_keys if fk.fields == [spec.cited_via])
+        column, key = cited[parent], row[spec.cited_via]
+    return " ".join(words_of(c["quote"]) for c in rows("citations") if c[column] == key)
+
+
+def names(target: str, key: str) -> list[str]:
+    spec = PACKAGE.tables[target]
+    record = next(r for r in rows(target) if r[spec.primary_key[0]] == key)
+    found = [record[n] for n in spec.names if record.get(n)]
+    for alias_table in (t for t in PACKAGE.tables.values() if t.aliases):
+        for fk in alias_table.foreign_keys:
+            if fk.resource == target:
+                found += [a[alias_table.aliases["alias"]] for a in rows(alias_table.name) if a[fk.fields[0]] == key]
+    return found
+
+
+def explained(note: str, column: str) -> bool:
+    return note.startswith(f"{column}:") or f". {column}:" in note or f"; {column}:" in note
+
+
+@pytest.mark.parametrize(("table", "column", "target"), relation_columns())
+def test_a_swapped_relation_fails_at_its_row(package, table, column, target):
+    row = next((r for r in rows(table) if r[column] and not explained(r.get("note", ""), column)), None)
+    if row is None:
+        pytest.skip(f"no row of {table} has {column} filled without a note clause")
+    words = quotes_of(table, row)
+    pk = PACKAGE.tables[target].primary_key[0]
+    replacement = next(r[pk] for r in rows(target)
+                       if r[pk] != row[column] and not any(words_of(n).strip() and words_of(n) in f" {words} " for n in names(target, r[pk])))
+    key = row[PACKAGE.tables[table].primary_key[0]]
+    set_cell(package, table, key, column, replacement)
+    hits = run_validator(package).at("relation-not-in-quote")
+    assert {(h["table"], h["line"], h["column"]) for h in hits} >= {(table, line_of(package, table, key), column)}, hits

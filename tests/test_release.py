@@ -1,0 +1,206 @@
+"""The release path: a reproducible build of every artifact, each holding exactly the CSV values; the diff; the gate."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+from conftest import ROOT, copy_package, release_copy, run_validator
+from edit import edit_json, schema, set_cell
+
+from validate import diff, release
+from validate.model import load
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    root = release_copy(tmp_path_factory.mktemp("pkg") / "pkg")
+    out = tmp_path_factory.mktemp("dist")
+    release.build(root, out)
+    return root, out
+
+
+def csv_strings(root: Path, table: str) -> pl.DataFrame:
+    return pl.read_csv(root / "tables" / f"{table}.csv", infer_schema=False)
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    root, out = built
+    again = tmp_path / "again"
+    release.build(root, again)
+    first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys() and all(first[k] == second[k] for k in first)
+
+
+def test_checksums_cover_every_artifact(built):
+    _, out = built
+    listed = {line.split("  ", 1)[1] for line in (out / "SHA256SUMS").read_text().splitlines()}
+    assert listed == {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.name != "SHA256SUMS"}
+    assert subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=out, check=False).returncode == 0
+
+
+def test_the_zip_reopens_as_a_valid_package(built, tmp_path):
+    _, out = built
+    (archive,) = out.glob("*.zip")
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(tmp_path)
+    (folder,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    assert {"LICENSE", "LICENSE-DATA", "CITATION.cff", "README.md", "CHANGELOG.md"} <= {p.name for p in folder.iterdir()}
+    assert run_validator(folder).code == 0
+
+
+def test_parquet_is_typed_and_holds_the_csv_values(built):
+    root, out = built
+    package, _ = load(root)
+    for table in package.tables.values():
+        frame = pl.read_parquet(out / "parquet" / f"{table.name}.parquet")
+        strings = csv_strings(root, table.name)
+        for f in table.fields:
+            column = frame.get_column(f.name)
+            assert column.dtype == {"integer": pl.Int64, "boolean": pl.Boolean}.get(f.type, pl.String), (table.name, f.name)
+            back = column.cast(pl.String).str.replace("^true$", "true") if f.type != "boolean" else column.replace_strict(
+                {True: "true", False: "false"}, default=None, return_dtype=pl.String)
+            assert back.to_list() == strings.get_column(f.name).to_list(), (table.name, f.name)
+    meta = pl.read_parquet_metadata(out / "parquet" / "agencies.parquet")
+    assert meta["table"] == "agencies" and "name" in json.loads(meta["fields"])
+
+
+def test_sqlite_declares_keys_and_holds_the_csv_values(built):
+    root, out = built
+    db = sqlite3.connect(out / "central-asia-space.db")
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("SELECT count(*) FROM pragma_foreign_key_list('agreement_parties')").fetchone()[0] >= 3
+    for table in load(root)[0].tables.values():
+        strings = csv_strings(root, table.name)
+        rows = db.execute(f'SELECT * FROM "{table.name}"').fetchall()
+        assert [[None if v is None else str(v) for v in row] for row in rows] == [list(r) for r in strings.iter_rows()], table.name
+
+
+def test_xlsx_keeps_every_cell_as_its_csv_text(built):
+    import openpyxl
+
+    root, out = built
+    book = openpyxl.load_workbook(out / "central-asia-space.xlsx", read_only=True)
+    assert book.sheetnames[0] == "README"
+    for table in load(root)[0].tables.values():
+        rows = list(book[table.name[:31]].iter_rows(values_only=True))
+        strings = csv_strings(root, table.name)
+        assert list(rows[0]) == strings.columns
+        assert [list(r) for r in rows[1:]] == [list(r) for r in strings.iter_rows()], table.name
+        assert all(isinstance(v, str) for r in rows[1:] for v in r if v is not None)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_datasette_serves_a_documented_copy(built):
+    _, out = built
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "datasette", "central-asia-space.db", "-m", "metadata.json", "-h", "127.0.0.1", "-p", str(port)],
+                              cwd=out, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}/central-asia-space"
+        for _ in range(100):
+            try:
+                page = urllib.request.urlopen(f"{base}/agencies", timeout=2).read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("datasette did not start")
+        assert "Uzbekspace" in page and "Agencies" in page
+        data = json.loads(urllib.request.urlopen(f"{base}/countries.json?_shape=array", timeout=5).read())
+        assert {"country_id": "KAZ", "name": "Kazakhstan"}.items() <= next(r for r in data if r["country_id"] == "KAZ").items()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_change_to_a_copy_appears_in_the_diff_as_exactly_that_change(tmp_path):
+    old, new = copy_package(tmp_path / "old"), copy_package(tmp_path / "new")
+    set_cell(new, "countries", "KEN", "name", "Republic of Kenya")
+    d = diff.diff(old, new)
+    assert [(t.table, t.added, t.removed, t.changed, t.bump) for t in d.tables] == [
+        ("countries", [], [], {"KEN": {"name": ["Kenya", "Republic of Kenya"]}}, "patch")]
+
+
+def test_a_removed_column_requires_a_major_bump_and_a_minor_one_is_refused(tmp_path):
+    old = copy_package(tmp_path / "old")
+    new = release_copy(tmp_path / "new")
+    d = diff.diff(old, old)
+    assert d.bump == "none"
+
+    def drop_note(s: dict) -> None:
+        s["fields"] = [f for f in s["fields"] if f["name"] != "note"]
+
+    schema(new, "people", drop_note)
+    rows = (new / "tables" / "people.csv").read_text("utf-8").splitlines()
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([r[:-1] for r in csv.reader(io.StringIO("\n".join(rows) + "\n"))])
+    (new / "tables" / "people.csv").write_text(buf.getvalue(), "utf-8")
+    assert diff.diff(old, new).bump == "major"
+    bump_version(new, "0.2.0")
+    with pytest.raises(release.Refused, match="major"):
+        release.gate(new, str(old))
+
+
+def bump_version(root: Path, version: str) -> None:
+    edit_json(root / "datapackage.json", lambda d: d.update(version=version))
+    log = (root / "CHANGELOG.md").read_text("utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - 2026-11-23\n", 1)
+    (root / "CHANGELOG.md").write_text(log, "utf-8")
+    cff = (root / "CITATION.cff").read_text("utf-8").splitlines()
+    (root / "CITATION.cff").write_text("\n".join(f"version: {version}" if line.startswith("version:") else line for line in cff) + "\n", "utf-8")
+    edit_json(root / ".zenodo.json", lambda d: d.update(version=version))
+
+
+def test_a_retired_id_must_be_listed_in_the_changelog(tmp_path):
+    old = copy_package(tmp_path / "old")
+    new = release_copy(tmp_path / "new")
+    bump_version(new, "0.2.0")
+    d = diff.diff(old, new)
+    assert d.retired == []
+    from edit import append_row
+
+    append_row(old, "countries", {"country_id": "FIN", "name": "Finland"})
+    with pytest.raises(release.Refused, match="FIN"):
+        release.gate(new, str(old))
+
+
+def test_a_release_is_refused_when_the_versions_disagree(tmp_path):
+    new = release_copy(tmp_path / "new")
+    edit_json(new / ".zenodo.json", lambda d: d.update(version="9.9.9"))
+    with pytest.raises(release.Refused, match="zenodo"):
+        release.gate(new, None)
+
+
+def test_citation_cff_is_valid_and_carries_the_package_version():
+    import jsonschema
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
+    cff["date-released"] = str(cff["date-released"])
+    jsonschema.validate(cff, json.loads((ROOT / "tests" / "data" / "cff-1.2.0.schema.json").read_text("utf-8")))
+    version = json.loads((ROOT / "datapackage.json").read_text("utf-8"))["version"]
+    assert cff["version"] == version == json.loads((ROOT / ".zenodo.json").read_text("utf-8"))["version"]
+
+
+def test_the_workflows_are_valid_github_actions():
+    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                           *map(str, sorted((ROOT / ".github" / "workflows").glob("*.yml")))], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
