@@ -166,7 +166,7 @@ def one_party(pkg: Path) -> int:
 
 
 def unreferenced_country(pkg: Path) -> int:
-    return append_row(pkg, "countries", {"country_id": "FIN", "name": "Finland"})
+    return append_row(pkg, "countries", {"country_id": "FIN", "name": "Finland", "region": "Northern Europe"})
 
 
 def uncited_source(pkg: Path) -> int:
@@ -175,7 +175,7 @@ def uncited_source(pkg: Path) -> int:
 
 
 def country_not_iso(pkg: Path) -> int:
-    line = append_row(pkg, "countries", {"country_id": "XKZ", "name": "Nowhere"})
+    line = append_row(pkg, "countries", {"country_id": "XKZ", "name": "Nowhere", "region": "Central Asia"})
     set_cell(pkg, "agencies", "ksa", "note", "country_id: XKZ for the test.")
     set_cell(pkg, "agencies", "ksa", "country_id", "XKZ")
     return line
@@ -414,6 +414,8 @@ FAULTS: list[Fault] = [
     Fault("generic-words-are-no-evidence", "quote-supports-row", "citations", "a quote whose only match is the generic alias 'the Committee'",
           lambda p: append_row(p, "citations", {"citation_id": "agency-cos-2", "source_id": "spaceland-news", "quote": "The Committee",
                                                 "agency_id": "cos"})),
+    Fault("country-in-another-region", "country-region", "countries", "a Central Asian state placed in Western Asia",
+          cell("countries", "KAZ", "region", "Western Asia")),
     # versioning ---------------------------------------------------------------------------------------------------------------------
     Fault("version-not-semver", "version-semver", "datapackage.json", "version '1.1'",
           lambda p: edit_json(p / "datapackage.json", lambda d: d.update(version="1.1")),

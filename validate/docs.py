@@ -2,7 +2,8 @@
 
 Everything here follows from the model, the rule registry, the fault corpus or the data, so it is produced by
 this command and never edited by hand: the data dictionary (docs/data-dictionary.md), the rule and defect
-tables (docs/validation.md), the character-class constants (validate/charclasses.py), and the blocks of
+tables (docs/validation.md), the character-class and UN region constants (validate/charclasses.py,
+validate/regions.py), and the blocks of
 README.md between `<!-- begin: NAME -->` and `<!-- end: NAME -->` (the tables with their row counts, the
 relationship diagram). A test runs the check, so a stale page fails the suite.
 """
@@ -14,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import charclasses
+from . import charclasses, regions
 from .model import Package, load
 from .registry import catalogue
 
@@ -129,6 +130,7 @@ def outputs(root: Path) -> dict[Path, str]:
         root / "docs" / "validation.md": validation_page(),
         root / "README.md": readme(package, (root / "README.md").read_text("utf-8")),
         Path(charclasses.__file__): charclasses.render(),
+        Path(regions.__file__): regions.render(),
     }
 
 

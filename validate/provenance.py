@@ -374,8 +374,22 @@ def country_code(package: Package, frames: Frames, quotes: Quotes | None = None)
     return listed(COUNTRIES, "country-code", "country_id", bad, "{value!r} is not an ISO 3166-1 alpha-3 code")
 
 
+@rule("country-region", "provenance")
+def country_region(package: Package, frames: Frames, quotes: Quotes | None = None) -> list[Finding]:
+    """A country's region is its UN M49 geographic region (country_converter's list, generated into validate/regions.py)."""
+    from .regions import UN_REGIONS
+
+    countries = frames.get(COUNTRIES)
+    if countries is None or "region" not in countries.columns:
+        return []
+    expected = pl.col("country_id").replace_strict(UN_REGIONS, default=None, return_dtype=pl.String)
+    bad = (countries.with_row_index("__row").filter(pl.col("region").is_not_null() & expected.is_not_null() & (pl.col("region") != expected))
+           .select("__row", pl.format("{} (UN M49: {})", pl.col("region"), expected)))
+    return listed(COUNTRIES, "country-region", "region", bad, "{value}: not the country's UN M49 region")
+
+
 def check(package: Package, frames: Frames) -> list[Finding]:
-    found = country_code(package, frames)
+    found = country_code(package, frames) + country_region(package, frames)
     if frames.get(SOURCES) is None or frames.get(CITATIONS) is None:
         return found
     digests, texts, more = read_sources(package, frames[SOURCES])
