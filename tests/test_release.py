@@ -146,14 +146,14 @@ def test_a_removed_column_requires_a_major_bump_and_a_minor_one_is_refused(tmp_p
     def drop_note(s: dict) -> None:
         s["fields"] = [f for f in s["fields"] if f["name"] != "note"]
 
-    schema(new, "people", drop_note)
-    rows = (new / "tables" / "people.csv").read_text("utf-8").splitlines()
+    schema(new, "aliases", drop_note)
+    rows = (new / "tables" / "aliases.csv").read_text("utf-8").splitlines()
     import csv
     import io
 
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows([r[:-1] for r in csv.reader(io.StringIO("\n".join(rows) + "\n"))])
-    (new / "tables" / "people.csv").write_text(buf.getvalue(), "utf-8")
+    (new / "tables" / "aliases.csv").write_text(buf.getvalue(), "utf-8")
     assert diff.diff(old, new).bump == "major"
     bump_version(new, "0.2.0")
     with pytest.raises(release.Refused, match="major"):
