@@ -266,6 +266,8 @@ def stated_values(package: Package, frames: Frames, names: dict[str, pl.DataFram
         sources = [(table, frames[name], key)] + [(t, frames[t.name], t.cited_via) for t in package.tables.values()
                                                   if t.cited_via and t.name in frames and any(fk.fields == [t.cited_via] and fk.resource == name
                                                                                                for fk in t.foreign_keys)]
+        if name in names:  # the record's own names and aliases (an alias only in quotes of its source: relation-not-in-quote checks that)
+            parts.append(names[name].select("__key", pl.col("__name").alias("__v"), pl.lit("text").alias("__kind")))
         for tab, frame, via in sources:
             for f in tab.fields:
                 if f.quoted or f.name in tab.names:
