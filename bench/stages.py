@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         stages[name] = stages.get(name, 0.0) + time.perf_counter() - t
         return out
 
-    from validate import cells, changelog, csvfile, integrity, model, provenance, schema_checks, types
+    from validate import cells, changelog, claims, csvfile, integrity, model, provenance, schema_checks, types
 
     stages["interpreter and imports"] = time.perf_counter() - START
     package, _ = timed("descriptor and schemas (frictionless, extensions)", model.load, args.package)
@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         frames[table.name] = typed
     timed("CHANGELOG and version", changelog.check, package, frames)
     timed("cross-table rules", integrity.check, package, frames)
-    timed("provenance", provenance.check, package, frames)
+    _, quotes = timed("provenance", provenance.check, package, frames)
+    timed("claims", claims.check, package, frames, quotes)
     total = sum(stages.values())
     print("| stage | seconds | share |\n|---|---:|---:|")
     for name, seconds in stages.items():

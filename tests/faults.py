@@ -171,7 +171,7 @@ def unreferenced_country(pkg: Path) -> int:
 
 def uncited_source(pkg: Path) -> int:
     sha = get_cell(pkg, "sources", "spaceland-news", "sha256")
-    return append_row(pkg, "sources", {"source_id": "copy-of-news", "title": "A copy", "path": "sources/news.txt", "sha256": sha})
+    return append_row(pkg, "sources", {"source_id": "copy-of-news", "title": "A copy", "extent": "document", "path": "sources/news.txt", "sha256": sha})
 
 
 def country_not_iso(pkg: Path) -> int:
@@ -408,6 +408,29 @@ FAULTS: list[Fault] = [
     Fault("alias-not-in-its-source", "alias-not-in-source", "aliases", "an alternative name its source never writes",
           lambda p: append_row(p, "aliases", {"alias_id": "ken-kenyan-1", "country_id": "KEN", "alias": "Kenyan", "kind": "demonym",
                                               "source_id": "spaceland-news"})),
+    Fault("claim-for-unknown-column", "claim-column", "citations", "a claim for a column its record's table does not have",
+          cell("citations", "agency-spaceland-observatory-2", "claim_column", "opened_date")),
+    Fault("claim-value-not-a-date", "claim-column", "citations", "a claimed date that is not a date of the column's shape",
+          cell("citations", "agency-spaceland-observatory-2", "claim_value", "about 1999"),
+          also={"claim-in-quote": "'about 1999' is not in the quote either"}),
+    Fault("claim-not-in-its-quote", "claim-in-quote", "citations", "a claimed value its own quote does not state",
+          cell("citations", "agency-spaceland-observatory-2", "claim_value", "1997")),
+    Fault("claim-explained-in-citation-note", "preferred-value", "agencies",
+          "a claim explained in its citation's note passes claim-in-quote, but a row value no citation claims is still caught",
+          lambda p: (set_cell(p, "citations", "agency-spaceland-observatory-2", "note", "claim_value: the register's 'founded 1999' read as 1997 for the test."),
+                     set_cell(p, "citations", "agency-spaceland-observatory-2", "claim_value", "1997"),
+                     set_cell(p, "agencies", "spaceland-observatory", "founded_date", "1996"))[-1],
+          also={"fact-not-in-quote": "1996 is in no quote and no claim"}),
+    Fault("disagreement-unexplained", "preferred-value", "agencies", "two sources disagree and the row's note does not say which value is preferred",
+          cell("agencies", "spaceland-observatory", "note", "")),
+    Fault("preferred-value-not-claimed", "preferred-value", "agencies", "a row value that none of the citations claiming its column gives",
+          cell("agencies", "spaceland-observatory", "founded_date", "2000"), also={"fact-not-in-quote": "2000 is in no quote"}),
+    Fault("excerpt-without-address", "excerpt-header", "sources", "an archived excerpt whose first line is not its address",
+          lambda p: ((p / "sources/outside/almanac.txt").write_text("Spaceland Almanac, 2025. The Spaceland Observatory opened in 1998 near Almaty.\n", "utf-8"),
+                     line_of(p, "sources", "spaceland-almanac"))[-1],
+          also={"source-hash": "the file changed after its hash was recorded"}),
+    Fault("excerpt-consulted-date-differs", "excerpt-header", "sources", "an excerpt whose Consulted line differs from url_checked_date",
+          cell("sources", "observatory-register", "url_checked_date", "2025-06-03")),
     Fault("quote-states-nothing-of-its-row", "quote-supports-row", "citations", "a second citation whose quote states none of its record's values",
           lambda p: append_row(p, "citations", {"citation_id": "agency-ksa-2", "source_id": "spaceland-news", "quote": "which has 102 members",
                                                 "agency_id": "ksa"})),

@@ -8,27 +8,15 @@ never a full-length copy of the citations. Every rule here is `fn(package, frame
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 import polars as pl
 
 from .findings import Finding, listed, shorten
 from .model import CITATIONS, COUNTRIES, SOURCES, Package, Table
 from .paths import read_regular
+from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, names_of, prepare
 from .registry import rule
-from .text import as_words, date_in_words, explained, fold_expr, fold_text, has_number, numbers_of, precision_prefix, text_in_words
-
-Frames = dict[str, pl.DataFrame]
-
-
-@dataclass
-class Quotes:
-    """The citations, each quote prepared once."""
-
-    distinct: pl.DataFrame  # __q, quote, folded, words, numbers: one row per distinct quote
-    cites: pl.DataFrame  # one row per citation: __row, its record keys, source_id, __q, published_date
-    digests: pl.DataFrame  # source_id, digest: for the sources that could be read (identical files share a digest)
-    texts: dict[str, str]  # digest -> folded archived text
+from .text import as_words, date_in_words, explained, fold_text, has_number, precision_prefix, text_in_words
 
 
 def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str], list[Finding]]:
@@ -37,7 +25,8 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame,
     folded: dict[str, str] = {}
     ids: list[str] = []
     digests: list[str] = []
-    for i, (source_id, raw_path, recorded) in enumerate(sources.select("source_id", "path", "sha256").iter_rows()):
+    heads = [pl.col(c).cast(pl.String) if c in sources.columns else pl.lit(None, dtype=pl.String).alias(c) for c in ("extent", "url", "url_checked_date")]
+    for i, (source_id, raw_path, recorded, extent, url, consulted) in enumerate(sources.select("source_id", "path", "sha256", *heads).iter_rows()):
         line = i + 2
         path, why, missing = package.paths.file(raw_path)
         if path is None:
@@ -54,11 +43,27 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame,
         digest = hashlib.sha256(data).hexdigest()
         if digest != recorded:
             found.append(Finding("source-hash", source_hash(raw_path, digest, recorded), SOURCES, line, "sha256", recorded, row=i))
+        text = data.decode("utf-8", errors="replace")
+        if extent == "excerpt" and (why := excerpt_header(text, url, consulted)):
+            found.append(Finding("excerpt-header", why, SOURCES, line, "path", raw_path, row=i,
+                                 hint=f"open the file with the lines 'Address: {url}' and 'Consulted: {consulted}'"))
         if digest not in folded:
-            folded[digest] = fold_text(data.decode("utf-8", errors="replace"))
+            folded[digest] = fold_text(text)
         ids.append(source_id)
         digests.append(digest)
     return pl.DataFrame({"source_id": ids, "digest": digests}, schema={"source_id": pl.String, "digest": pl.String}), folded, found
+
+
+@rule("excerpt-header", "provenance")
+def excerpt_header(text: str, url: str | None, consulted: str | None) -> str:
+    """An archived excerpt of a public page opens with the lines `Address: <url>` and `Consulted: <url_checked_date>`,
+    equal to its sources row, so that the file alone says where and when it was copied; empty when it does."""
+    lines = text.split("\n", 2)
+    expected = [f"Address: {url or ''}", f"Consulted: {consulted or ''}"]
+    for got, want in zip([*lines, "", ""], expected, strict=False):
+        if got.rstrip("\r") != want:
+            return f"the excerpt's header has {got[:120]!r} where its sources row gives {want!r}"
+    return ""
 
 
 @rule("source-file-missing", "provenance")
@@ -71,19 +76,6 @@ def source_file_missing(raw_path: str) -> str:
 def source_hash(raw_path: str, digest: str, recorded: str) -> str:
     """Each archived file's SHA-256 equals the one the sources table records."""
     return f"SHA-256 of {raw_path} is {digest}, the table says {recorded}: the archived file was changed after it was recorded"
-
-
-def prepare(package: Package, frames: Frames, digests: pl.DataFrame, texts: dict[str, str]) -> Quotes:
-    citations, sources = frames[CITATIONS], frames[SOURCES]
-    keys = list(package.cited_tables().values())
-    distinct = citations.select("quote").unique().with_row_index("__q")
-    lowered = fold_expr(pl.col("quote"))
-    distinct = distinct.with_columns(folded=lowered).with_columns(words=as_words(pl.col("folded").str.to_lowercase()))
-    distinct = distinct.with_columns(numbers=numbers_of(pl.col("words")))
-    cites = (citations.with_row_index("__row").select("__row", *keys, "source_id", "quote")
-             .join(distinct.select("quote", "__q"), on="quote", how="left").drop("quote")
-             .join(sources.select("source_id", pl.col("published_date").cast(pl.String)), on="source_id", how="left"))
-    return Quotes(distinct, cites, digests, texts)
 
 
 @rule("quote-not-in-source", "provenance")
@@ -141,13 +133,24 @@ def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[
             key, cited_as = table.cited_via, direct[parent]
         else:
             continue
-        found += facts_of(name, frame, table, key, quotes.cites.select(pl.col(cited_as).alias(key), "__q").drop_nulls().unique(), quotes)
+        claimed = claimed_values(quotes, cited_as, key, frame)
+        found += facts_of(name, frame, table, key, quotes.cites.select(pl.col(cited_as).alias(key), "__q").drop_nulls().unique(), quotes, claimed)
     return found
 
 
-def facts_of(name: str, frame: pl.DataFrame, table: Table, key: str, cited: pl.DataFrame, quotes: Quotes) -> list[Finding]:
+def claimed_values(quotes: Quotes, cited_as: str, key: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """(key, __column, __v) of every value a citation claims for a record, typed as the frame's column then as text, so
+    that it compares with the row's value cast the same way. claim-in-quote checks these against their own quotes."""
+    claims = quotes.cites.select(pl.col(cited_as).alias(key), pl.col(CLAIM_COLUMN).alias("__column"), pl.col(CLAIM_VALUE).alias("__v")).drop_nulls()
+    parts = [claims.filter(pl.col("__column") == c).with_columns(pl.col("__v").cast(dtype, strict=False).cast(pl.String))
+             for c, dtype in frame.schema.items() if dtype != pl.String]
+    return pl.concat([claims.filter(~pl.col("__column").is_in([c for c, t in frame.schema.items() if t != pl.String])), *parts]).drop_nulls()
+
+
+def facts_of(name: str, frame: pl.DataFrame, table: Table, key: str, cited: pl.DataFrame, quotes: Quotes,
+             claimed: pl.DataFrame | None = None) -> list[Finding]:
     """Search each distinct (value, quote) pair once, all quoted columns of the table together; a row passes where one
-    of its record's quotes has its value."""
+    of its record's quotes has its value, or where a citation claims that value for that column (`claimed`)."""
     fields = [f for f in table.fields if f.quoted]
     note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
     checked = []
@@ -167,6 +170,8 @@ def facts_of(name: str, frame: pl.DataFrame, table: Table, key: str, cited: pl.D
     present = values.filter(hit.fill_null(False)).select("__column", "__v", "__q")
     supported = pairs.join(present, on=["__column", "__v", "__q"], how="semi").select(key, "__column", "__v").unique()
     failing = long.join(supported, on=[key, "__column", "__v"], how="anti")
+    if claimed is not None and claimed.height:
+        failing = failing.join(claimed.with_columns(pl.col(key).cast(failing.schema[key])), on=[key, "__column", "__v"], how="anti")
     if failing.height == 0:
         return []
     found: list[Finding] = []
@@ -180,27 +185,6 @@ GENERIC = frozenset(["the", "a", "an", "of", "and", "on", "in", "for", "to", "at
                      "agency", "agencies", "committee", "commission", "council", "organization", "organisation", "office", "ministry",
                      "government", "side", "parties", "party", "event", "conference", "meeting", "forum", "program", "programme",
                      "project", "centre", "center", "country", "countries", "state", "states"])
-
-
-def names_of(package: Package, frames: Frames) -> dict[str, pl.DataFrame]:
-    """For each table with x-names: one row per (record key, name, source of the name or null), its x-names values and
-    its aliases. An alias counts only in quotes of the source it was found in."""
-    out: dict[str, pl.DataFrame] = {}
-    alias_tables = [t for t in package.tables.values() if t.aliases and t.name in frames]
-    for table in package.tables.values():
-        if not table.names or table.name not in frames or len(table.primary_key) != 1:
-            continue
-        pk = table.primary_key[0]
-        own = [frames[table.name].select(pl.col(pk).cast(pl.String).alias("__key"), pl.col(n).cast(pl.String).alias("__name"),
-                                         pl.lit(None, dtype=pl.String).alias("__source")) for n in table.names]
-        for aliases in alias_tables:
-            for fk in aliases.foreign_keys:
-                if fk.resource == table.name and len(fk.fields) == 1:
-                    own.append(frames[aliases.name].select(pl.col(fk.fields[0]).cast(pl.String).alias("__key"),
-                                                           pl.col(aliases.aliases["alias"]).cast(pl.String).alias("__name"),
-                                                           pl.col(aliases.aliases["source"]).cast(pl.String).alias("__source")))
-        out[table.name] = pl.concat(own).drop_nulls(["__key", "__name"]).unique()
-    return out
 
 
 def record_quotes(package: Package, frames: Frames, quotes: Quotes) -> dict[str, tuple[str, pl.DataFrame]]:
@@ -390,11 +374,12 @@ def country_region(package: Package, frames: Frames, quotes: Quotes | None = Non
     return listed(COUNTRIES, "country-region", "region", bad, "{value}: not the country's UN M49 region")
 
 
-def check(package: Package, frames: Frames) -> list[Finding]:
+def check(package: Package, frames: Frames) -> tuple[list[Finding], Quotes | None]:
+    """The findings, and the prepared quotes (None when the sources or citations could not be read) for claims.py."""
     found = country_code(package, frames) + country_region(package, frames)
     if frames.get(SOURCES) is None or frames.get(CITATIONS) is None:
-        return found
+        return found, None
     digests, texts, more = read_sources(package, frames[SOURCES])
     quotes = prepare(package, frames, digests, texts)
     rules = (quote_not_in_source, fact_not_in_quote, relation_not_in_quote, quote_supports_row, alias_not_in_source, not_after_source)
-    return found + more + [f for fn in rules for f in fn(package, frames, quotes)]
+    return found + more + [f for fn in rules for f in fn(package, frames, quotes)], quotes

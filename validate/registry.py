@@ -14,6 +14,7 @@ family's module:
 | row | schema_checks.py | the pandera check an `x-rules` row rule becomes |
 | integrity | integrity.py | a cross-table check of the loaded frames |
 | provenance | provenance.py | a check against the archived sources and the quotes |
+| claims | claims.py | a check of the values citations claim for one column of their record |
 | versioning | changelog.py | a check of the version and CHANGELOG.md |
 """
 
@@ -24,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-FAMILIES = ("package", "file", "cell", "schema", "row", "integrity", "provenance", "versioning")
+FAMILIES = ("package", "file", "cell", "schema", "row", "integrity", "provenance", "claims", "versioning")
 F = TypeVar("F", bound=Callable[..., Any])
 
 

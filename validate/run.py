@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import cells, changelog, csvfile, integrity, provenance, schema_checks, types
+from . import cells, changelog, claims, csvfile, integrity, provenance, schema_checks, types
 from .findings import Finding
 from .model import Package, Table, load
 
@@ -58,5 +58,6 @@ def validate_package(root: Path) -> tuple[Package, list[Finding]]:
                 line_maps[table.name] = checked.lines
     found += changelog.check(package, frames)
     found += integrity.check(package, frames)
-    found += provenance.check(package, frames)
+    provenance_found, quotes = provenance.check(package, frames)
+    found += provenance_found + claims.check(package, frames, quotes)
     return package, physical_lines(found, line_maps)

@@ -1,0 +1,142 @@
+"""Value-level claims, and disagreements kept side by side.
+
+A citation with `claim_column` and `claim_value` filled says: "this quote states `claim_value` for `claim_column` of
+the cited record". Where sources disagree (a launch date in UTC and in local time, two founding years), each value has
+its own claim, the row holds the value the package prefers, and the row's note says why (`column: ...`). Nothing is
+collapsed: every claimed value stays in citations, and `python -m validate.coverage` lists each disagreement.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .findings import Finding, listed
+from .model import CITATIONS, Package, Table
+from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, names_of
+from .registry import rule
+from .text import date_in_words, explained, has_number, text_in_words
+from .types import parse
+
+UNCLAIMABLE = {"note"}  # a note explains a row; it is never a claimed value
+
+
+def claims_of(package: Package, frames: Frames, quotes: Quotes) -> pl.DataFrame:
+    """One row per claim: __row (in citations), __table, __key (the cited record), __column, __v, __q."""
+    parts = []
+    for table, cited_as in package.cited_tables().items():
+        if table in frames:
+            parts.append(quotes.cites.filter(pl.col(cited_as).is_not_null() & pl.col(CLAIM_COLUMN).is_not_null())
+                         .select("__row", pl.lit(table).alias("__table"), pl.col(cited_as).cast(pl.String).alias("__key"),
+                                 pl.col(CLAIM_COLUMN).alias("__column"), pl.col(CLAIM_VALUE).alias("__v"), "__q"))
+    schema = {"__row": pl.UInt32, "__table": pl.String, "__key": pl.String, "__column": pl.String, "__v": pl.String, "__q": pl.UInt32}
+    return pl.concat(parts).drop_nulls("__v") if parts else pl.DataFrame(schema=schema)
+
+
+def claimable(table: Table) -> dict[str, dict]:
+    """The columns of a table a citation may claim a value for: all but its key and its note."""
+    return {f.name: f.raw for f in table.fields if f.name not in table.primary_key and f.name not in UNCLAIMABLE}
+
+
+def value_ok(field: dict) -> pl.Expr:
+    """__v is a valid value of the field: it parses as its type and meets its pattern and enum."""
+    value = parse({**field, "name": "__v"})
+    ok = value.is_not_null()
+    constraints = field.get("constraints", {})
+    if "pattern" in constraints:
+        ok = ok & pl.col("__v").str.contains(f"^(?:{constraints['pattern']})$")
+    if "enum" in constraints:
+        ok = ok & pl.col("__v").is_in([str(v) for v in constraints["enum"]])
+    return ok
+
+
+@rule("claim-column", "claims")
+def claim_column(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
+    """A citation's `claim_column` names a column of its cited record's table (not its key or note), and its
+    `claim_value` is a valid value of that column (its type, pattern and enum)."""
+    claims = claims_of(package, frames, quotes)
+    bad_rows: list[pl.DataFrame] = []
+    for table, group in claims.partition_by("__table", as_dict=True).items():
+        fields = claimable(package.tables[table[0]])
+        bad_rows.append(group.filter(~pl.col("__column").is_in(list(fields)))
+                        .select("__row", pl.format("{}: no claimable column {} in {}", "__v", "__column", "__table")))
+        for column, field in fields.items():
+            rows = group.filter(pl.col("__column") == column)
+            if rows.height:
+                bad_rows.append(rows.filter(~value_ok(field).fill_null(False)).select("__row", pl.format("{}: not a valid {}", "__v", "__column")))
+    if not bad_rows:
+        return []
+    failing = pl.concat(bad_rows).sort("__row")
+    return listed(CITATIONS, "claim-column", CLAIM_VALUE, failing, "{value}")
+
+
+@rule("claim-in-quote", "claims")
+def claim_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
+    """A claimed value is in its own quote: a date at its precision, a number, a text as whole words, a reference by
+    a name or alias of the record it refers to; or the citation's note explains how it follows (`claim_value: ...`,
+    for instance a UTC date worked out from a local time)."""
+    claims = claims_of(package, frames, quotes)
+    if claims.height == 0:
+        return []
+    notes = frames[CITATIONS].with_row_index("__row").select("__row", pl.col("note").fill_null("") if "note" in frames[CITATIONS].columns
+                                                             else pl.lit("").alias("note"))
+    claims = claims.join(notes, on="__row").filter(~explained(pl.col("note"), CLAIM_VALUE))
+    names = names_of(package, frames)
+    kinds, refs = [], []
+    for name in claims.get_column("__table").unique().to_list():
+        table = package.tables[name]
+        fks = {fk.fields[0]: fk.resource for fk in table.foreign_keys if len(fk.fields) == 1 and fk.resource in names}
+        for f in table.fields:
+            kind = "ref" if f.name in fks else (f.quoted.kind if f.quoted else "text")
+            kinds.append((name, f.name, kind))
+            if f.name in fks:
+                refs.append(names[fks[f.name]].select(pl.lit(name).alias("__table"), pl.lit(f.name).alias("__column"),
+                                                      pl.col("__key").alias("__v"), "__name"))
+    kind = pl.DataFrame(kinds, schema={"__table": pl.String, "__column": pl.String, "__kind": pl.String}, orient="row")
+    claims = claims.join(kind, on=["__table", "__column"], how="left").join(quotes.distinct.select("__q", "words", "numbers"), on="__q")
+    v = pl.col("__v")
+    direct = claims.filter(pl.col("__kind") != "ref")
+    hit = pl.when(pl.col("__kind") == "date").then(date_in_words(v)).when(pl.col("__kind") == "number").then(has_number(v)).otherwise(text_in_words(v))
+    failing = [direct.filter(~hit.fill_null(False)).select("__row", "__v")]
+    if refs:
+        by_ref = claims.filter(pl.col("__kind") == "ref").join(pl.concat(refs), on=["__table", "__column", "__v"], how="left")
+        named = by_ref.filter(text_in_words(pl.col("__name")).fill_null(False)).select("__row").unique()
+        failing.append(by_ref.join(named, on="__row", how="anti").select("__row", "__v").unique())
+    bad = pl.concat(failing).sort("__row")
+    return listed(CITATIONS, "claim-in-quote", CLAIM_VALUE, bad,
+                  "{value!r} is not in the citation's quote, and its note has no 'claim_value:' explanation")
+
+
+@rule("preferred-value", "claims")
+def preferred_value(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
+    """Where citations claim values for a column of a record, the row holds one of them (the preferred value), and where
+    they disagree the row's note says which is preferred and why (`column: ...`). No disagreement is collapsed silently."""
+    claims = claims_of(package, frames, quotes)
+    found: list[Finding] = []
+    for (name,), group in sorted(claims.partition_by("__table", as_dict=True).items()):
+        table, frame = package.tables[name], frames[name]
+        key = table.primary_key[0]
+        fields = claimable(table)
+        note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
+        for column in sorted(set(group.get_column("__column").to_list()) & set(fields)):
+            dtype = frame.schema[column]
+            claimed = (group.filter(pl.col("__column") == column)
+                       .select("__key", pl.col("__v").cast(dtype, strict=False).cast(pl.String).alias("__v")).drop_nulls().unique()
+                       .group_by("__key").agg(pl.col("__v").sort().alias("__values")))
+            rows = (frame.with_row_index("__row").select("__row", pl.col(key).cast(pl.String).alias("__key"),
+                                                         pl.col(column).cast(pl.String).alias("__value"), explained(note, column).alias("__explained"))
+                    .join(claimed, on="__key"))
+            missing = rows.filter(pl.col("__value").is_null() | ~pl.col("__values").list.contains(pl.col("__value").fill_null("")))
+            found += listed(name, "preferred-value", column,
+                            missing.select("__row", pl.format("{} (claimed: {})", pl.col("__value").fill_null("empty"), pl.col("__values").list.join(", "))),
+                            "{value}: the row's value is not one its citations claim")
+            unexplained = rows.filter((pl.col("__values").list.len() > 1) & ~pl.col("__explained"))
+            found += listed(name, "preferred-value", column,
+                            unexplained.select("__row", pl.format("{} (claimed: {})", "__value", pl.col("__values").list.join(", "))),
+                            f"{{value}}: sources disagree and the note has no '{column}:' clause saying which value is preferred and why")
+    return found
+
+
+def check(package: Package, frames: Frames, quotes: Quotes | None) -> list[Finding]:
+    if quotes is None or CLAIM_COLUMN not in frames.get(CITATIONS, pl.DataFrame()).columns:
+        return []
+    return [f for fn in (claim_column, claim_in_quote, preferred_value) for f in fn(package, frames, quotes)]

@@ -1,0 +1,64 @@
+"""The citations as the provenance and claim rules read them: each distinct quote prepared once, and the names of records.
+
+Not a rule module: provenance.py and claims.py both read what is built here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from .model import CITATIONS, SOURCES, Package
+from .text import as_words, fold_expr, numbers_of
+
+Frames = dict[str, pl.DataFrame]
+# A citation with these filled states one value of one column of its record (a "claim"); see claims.py.
+CLAIM_COLUMN, CLAIM_VALUE = "claim_column", "claim_value"
+
+
+@dataclass
+class Quotes:
+    """The citations, each quote prepared once."""
+
+    distinct: pl.DataFrame  # __q, quote, folded, words, numbers: one row per distinct quote
+    cites: pl.DataFrame  # one row per citation: __row, its record keys, source_id, __q, published_date, claim_column, claim_value
+    digests: pl.DataFrame  # source_id, digest: for the sources that could be read (identical files share a digest)
+    texts: dict[str, str]  # digest -> folded archived text
+
+
+def prepare(package: Package, frames: Frames, digests: pl.DataFrame, texts: dict[str, str]) -> Quotes:
+    citations, sources = frames[CITATIONS], frames[SOURCES]
+    keys = list(package.cited_tables().values())
+    distinct = citations.select("quote").unique().with_row_index("__q")
+    lowered = fold_expr(pl.col("quote"))
+    distinct = distinct.with_columns(folded=lowered).with_columns(words=as_words(pl.col("folded").str.to_lowercase()))
+    distinct = distinct.with_columns(numbers=numbers_of(pl.col("words")))
+    claims = [pl.col(c).cast(pl.String) if c in citations.columns else pl.lit(None, dtype=pl.String).alias(c) for c in (CLAIM_COLUMN, CLAIM_VALUE)]
+    cites = (citations.with_row_index("__row").select("__row", *keys, "source_id", "quote", *claims)
+             .join(distinct.select("quote", "__q"), on="quote", how="left").drop("quote")
+             .join(sources.select("source_id", pl.col("published_date").cast(pl.String)), on="source_id", how="left"))
+    return Quotes(distinct, cites, digests, texts)
+
+
+def names_of(package: Package, frames: Frames) -> dict[str, pl.DataFrame]:
+    """For each table with x-names: one row per (record key, name, source of the name or null), its x-names values and
+    its aliases. An alias counts only in quotes of the source it was found in."""
+    out: dict[str, pl.DataFrame] = {}
+    alias_tables = [t for t in package.tables.values() if t.aliases and t.name in frames]
+    for table in package.tables.values():
+        if not table.names or table.name not in frames or len(table.primary_key) != 1:
+            continue
+        pk = table.primary_key[0]
+        own = [frames[table.name].select(pl.col(pk).cast(pl.String).alias("__key"), pl.col(n).cast(pl.String).alias("__name"),
+                                         pl.lit(None, dtype=pl.String).alias("__source")) for n in table.names]
+        for aliases in alias_tables:
+            for fk in aliases.foreign_keys:
+                if fk.resource == table.name and len(fk.fields) == 1:
+                    own.append(frames[aliases.name].select(pl.col(fk.fields[0]).cast(pl.String).alias("__key"),
+                                                           pl.col(aliases.aliases["alias"]).cast(pl.String).alias("__name"),
+                                                           pl.col(aliases.aliases["source"]).cast(pl.String).alias("__source")))
+        out[table.name] = pl.concat(own).drop_nulls(["__key", "__name"]).unique()
+    return out
+
+
