@@ -2,10 +2,10 @@
 
 Everything here follows from the model, the rule registry, the fault corpus or the data, so it is produced by
 this command and never edited by hand: the data dictionary (docs/data-dictionary.md), the rule and defect
-tables (docs/validation.md), the character-class and UN region constants (validate/charclasses.py,
-validate/regions.py), and the blocks of
+tables (docs/validation.md), the coverage report (docs/coverage.md), the figures (docs/figures/), the
+character-class and UN region constants (validate/charclasses.py, validate/regions.py), and the blocks of
 README.md between `<!-- begin: NAME -->` and `<!-- end: NAME -->` (the tables with their row counts, the
-relationship diagram). A test runs the check, so a stale page fails the suite.
+relationship diagram, the coverage summary). A test runs the check, so a stale page fails the suite.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import charclasses, regions
+from . import charclasses, coverage, figures, regions
 from .model import Package, load
 from .registry import catalogue
 
@@ -112,7 +112,8 @@ def diagram_block(package: Package) -> str:
 
 
 def readme(package: Package, text: str) -> str:
-    for name, block in {"tables": tables_block(package), "diagram": diagram_block(package)}.items():
+    blocks = {"tables": tables_block(package), "diagram": diagram_block(package), "coverage": coverage.summary(package, coverage.frames_of(package))}
+    for name, block in blocks.items():
         begin, end = f"<!-- begin: {name} -->", f"<!-- end: {name} -->"
         if begin not in text or end not in text:
             raise SystemExit(f"README.md has no {begin} ... {end} block")
@@ -121,21 +122,28 @@ def readme(package: Package, text: str) -> str:
     return text
 
 
-def outputs(root: Path) -> dict[Path, str]:
+def outputs(root: Path) -> dict[Path, str | bytes]:
     package, findings = load(root)
     if findings:
         raise SystemExit("the package's schemas do not load; run python -m validate first")
-    return {
+    out: dict[Path, str | bytes] = {
         root / "docs" / "data-dictionary.md": data_dictionary(package),
         root / "docs" / "validation.md": validation_page(),
+        root / "docs" / "coverage.md": coverage.report(package),
         root / "README.md": readme(package, (root / "README.md").read_text("utf-8")),
         Path(charclasses.__file__): charclasses.render(),
         Path(regions.__file__): regions.render(),
     }
+    out.update({root / figures.OUT_DIR / name: data for name, data in figures.render(root).items()})
+    return out
+
+
+def as_bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
 
 
 def stale(root: Path = ROOT) -> list[Path]:
-    return [path for path, text in outputs(root).items() if not path.is_file() or path.read_text("utf-8") != text]
+    return [path for path, content in outputs(root).items() if not path.is_file() or path.read_bytes() != as_bytes(content)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,9 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         for path in old:
             print(f"stale: {path.relative_to(ROOT)} (run: python -m validate.docs)")
         return 1 if old else 0
-    for path, text in outputs(ROOT).items():
-        if not path.is_file() or path.read_text("utf-8") != text:
-            path.write_text(text, "utf-8")
+    for path, content in outputs(ROOT).items():
+        if not path.is_file() or path.read_bytes() != as_bytes(content):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(as_bytes(content))
             print(f"wrote {path.relative_to(ROOT)}")
     return 0
 

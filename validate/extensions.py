@@ -31,7 +31,7 @@ ROW_RULES: dict[str, tuple[dict[str, Any], list[str]]] = {
     "exactly-one": ({"fields": COLUMNS}, ["fields"]),
     "not-before": ({"field": NAME, "other": NAME}, ["field", "other"]),
     "together": ({"fields": COLUMNS}, ["fields"]),
-    "required-if": ({"field": NAME, "when": WHEN}, ["field", "when"]),
+    "required-if": ({"field": NAME, "when": WHEN, "unless-explained": {"type": "boolean"}}, ["field", "when"]),
     "unique-together": ({"fields": COLUMNS}, ["fields"]),
     "distinct-columns": ({"fields": COLUMNS}, ["fields"]),
     "explained-if": ({"field": NAME, "values": {"type": "array", "minItems": 1, "items": {"type": ["string", "number", "boolean"]}},

@@ -209,8 +209,8 @@ def name_errors(schema: dict[str, Any], names: list[str]) -> list[str]:
         missing = sorted(named - {None} - set(names))
         if missing:
             out.append(f"x-rules {kind}: no field {missing}")
-        if kind == "explained-if" and "note" not in names:
-            out.append("x-rules explained-if: the table needs a 'note' field for the explanations")
+        if (kind == "explained-if" or rule_spec.get("unless-explained")) and "note" not in names:
+            out.append(f"x-rules {kind}: the table needs a 'note' field for the explanations")
     by_name = {f["name"]: f for f in schema["fields"]}
     for f in schema["fields"]:
         quoted = f.get("x-quoted")

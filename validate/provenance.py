@@ -16,7 +16,7 @@ from .model import CITATIONS, COUNTRIES, SOURCES, Package, Table
 from .paths import read_regular
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, names_of, prepare
 from .registry import rule
-from .text import as_words, date_in_words, explained, fold_text, has_number, precision_prefix, text_in_words
+from .text import as_words, date_in_words, explained, fold_text, has_number, number_in_words, precision_prefix, text_in_words
 
 
 def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str], list[Finding]]:
@@ -166,7 +166,7 @@ def facts_of(name: str, frame: pl.DataFrame, table: Table, key: str, cited: pl.D
     values = (pairs.select("__column", "__v", "__q").drop_nulls().unique().join(kinds, on="__column")
               .join(quotes.distinct.select("__q", "words", "numbers"), on="__q"))
     v = pl.col("__v")
-    hit = pl.when(pl.col("__kind") == "text").then(text_in_words(v)).when(pl.col("__kind") == "date").then(date_in_words(v)).otherwise(has_number(v))
+    hit = pl.when(pl.col("__kind") == "text").then(text_in_words(v)).when(pl.col("__kind") == "date").then(date_in_words(v)).otherwise(number_in_words(v))
     present = values.filter(hit.fill_null(False)).select("__column", "__v", "__q")
     supported = pairs.join(present, on=["__column", "__v", "__q"], how="semi").select(key, "__column", "__v").unique()
     failing = long.join(supported, on=[key, "__column", "__v"], how="anti")
@@ -276,7 +276,7 @@ def meaningful(value: str) -> bool:
 def quote_supports_row(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
     """Each citation's quote contains at least one value its record states: its name, title, acronym or an alias, the
     name of a record it refers to, a date's year, or a number. Articles and generic nouns alone ('the', 'Agency') never
-    count as evidence."""
+    count as evidence. A claim (a citation with `claim_column`) is checked by claim-in-quote instead."""
     names = names_of(package, frames)
     found_rows = []
     for name, values in stated_values(package, frames, names).items():
@@ -284,7 +284,7 @@ def quote_supports_row(package: Package, frames: Frames, quotes: Quotes) -> list
         text_values = values.filter(pl.col("__kind") == "text").get_column("__v").unique().to_list()
         generic = [v for v in text_values if not meaningful(v)]
         values = values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in(generic)))
-        cites = quotes.cites.select("__row", pl.col(cited_as).alias("__key"), "__q").drop_nulls("__key")
+        cites = quotes.cites.filter(pl.col(CLAIM_COLUMN).is_null()).select("__row", pl.col(cited_as).alias("__key"), "__q").drop_nulls("__key")
         tests = cites.select("__key", "__q").unique().join(values, on="__key").select("__v", "__kind", "__q").unique()
         tests = tests.join(quotes.distinct.select("__q", "words", "numbers"), on="__q")
         v = pl.col("__v")
@@ -323,7 +323,8 @@ def alias_not_in_source(package: Package, frames: Frames, quotes: Quotes) -> lis
 @rule("not-after-source", "provenance")
 def not_after_source(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
     """A date a source reports as past (`field`, optionally only `when` other columns have given values) is not after
-    the date of a source that reports it."""
+    the date of a source that reports it: the sources that claim a value for the column where there are such claims
+    (an earlier page citing the record may have announced it as planned), else every source citing the record."""
     found: list[Finding] = []
     direct = package.cited_tables()
     for name, frame in frames.items():
@@ -331,9 +332,12 @@ def not_after_source(package: Package, frames: Frames, quotes: Quotes) -> list[F
         if name not in direct:
             continue
         key = table.primary_key[0]
-        dates = quotes.cites.select(pl.col(direct[name]).alias(key), "published_date").drop_nulls().unique()
+        cites = quotes.cites.filter(pl.col(direct[name]).is_not_null())
         for spec in table.rules_of("not-after-source"):
             column = spec["field"]
+            claimed = cites.filter(pl.col(CLAIM_COLUMN) == column).select(pl.col(direct[name]).alias(key), "published_date")
+            dates = pl.concat([claimed, cites.select(pl.col(direct[name]).alias(key), "published_date")
+                               .join(claimed.select(key).unique(), on=key, how="anti")]).drop_nulls().unique()
             when = pl.lit(True)
             for col, values in spec.get("when", {}).items():
                 when = when & pl.col(col).is_in(values).fill_null(False)

@@ -142,12 +142,17 @@ def together(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
 
 @rule("required-if", "row")
 def required_if(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
-    """A column (`field`) is filled when another has one of the given values (`when`)."""
+    """A column (`field`) is filled when another has one of the given values (`when`); with `unless-explained`, an empty
+    cell passes where the row's note says why (`field: ...`), for a value no source gives."""
     condition = pl.lit(True)
     for other, values in spec["when"].items():
         condition = condition & pl.col(other).is_in(values).fill_null(False)
     when = "; ".join(f"{k} is one of {v}" for k, v in spec["when"].items())
-    return pl.col(spec["field"]).is_not_null() | ~condition, f"{spec['field']} is required when {when}", [spec["field"], *spec["when"]]
+    ok = pl.col(spec["field"]).is_not_null() | ~condition
+    if spec.get("unless-explained"):
+        ok = ok | explained(pl.col("note").fill_null(""), spec["field"])
+        when += f" (or the note explains {spec['field']})"
+    return ok, f"{spec['field']} is required when {when}", [spec["field"], *spec["when"]]
 
 
 @rule("unique-together", "row")
@@ -195,13 +200,17 @@ class Derived:
         import pandera.polars as pa
 
         columns = {f.name: pa.Column(DTYPES[f.type], checks=[s.check for s in self.column_specs[f.name]],
-                                     nullable=not required(f, self.table.primary_key), unique=unique(f, self.table.primary_key), coerce=False)
+                                     nullable=not required(f, self.table.primary_key),
+                                     unique=unique(f, self.table.primary_key) and required(f, self.table.primary_key), coerce=False)
                    for f in self.table.fields}
         return pa.DataFrameSchema(columns, checks=[s.check for s in self.frame_specs], strict=True, ordered=True, name=self.table.name)
 
 
 def derive(table: Table) -> Derived:
     column_specs = {f.name: [spec for make in FIELD_RULES for spec in make(f)] for f in table.fields}
+    for f in table.fields:  # pandera's unique= counts empty cells as duplicates; an optional unique column may be empty many times
+        if unique(f, table.primary_key) and not required(f, table.primary_key):
+            column_specs[f.name].append(column_check(f, "unique", "duplicate value in a unique column", pl.col(f.name).is_unique()))
     frame_specs = []
     if len(table.primary_key) > 1:
         frame_specs.append(Spec(~pl.struct(table.primary_key).is_duplicated(), "unique", "the primary key is not unique",

@@ -20,6 +20,14 @@ NUMBER_WORDS = ({w: str(i) for i, w in enumerate(CARDINALS)} | {w: str(i) for i,
                 | {w: str(i) for i, w in enumerate(ROMANS, 2)})
 NUMBER_TOKEN = r"\d+|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+# Month names of the other languages the archived pages are written in, as a date is written there ('17. Juni 2006',
+# 'le 17 juin 2006', '17 июня 2006 года'): German, French, Italian, Russian (genitive, as in a date, and nominative).
+MONTH_NAMES = [MONTHS,
+               ["januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember"],
+               ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
+               ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"],
+               ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"],
+               ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"]]
 
 
 def fold_text(text: str) -> str:
@@ -61,6 +69,15 @@ def has_number(number: pl.Expr, numbers: str = "numbers") -> pl.Expr:
     return pl.col(numbers).str.contains(pl.concat_str([pl.lit(" "), number, pl.lit(" ")]), literal=True)
 
 
+def number_in_words(value: pl.Expr) -> pl.Expr:
+    """A number is in the quote: as a whole number, as a decimal with a point or a comma ('58.5', '12,5'), or grouped
+    in thousands with a comma, point or space ('1,092', '1.092', '4 707')."""
+    digits = value.str.len_chars()
+    grouped = pl.concat_str([value.str.slice(0, digits - 3), pl.lit(" "), value.str.slice(-3)])
+    return (has_number(value) | (value.str.contains(".", literal=True) & in_words(value.str.replace(".", " ", literal=True)))
+            | (value.str.contains(r"^\d{4,6}$") & in_words(grouped)))
+
+
 def in_words(*parts: pl.Expr | str, words: str = "words") -> pl.Expr:
     """The parts, joined, occur as whole words in the words column."""
     pieces = [pl.lit(p) if isinstance(p, str) else p for p in parts]
@@ -80,11 +97,14 @@ def date_in_words(value: pl.Expr) -> pl.Expr:
     """
     length = value.str.len_chars()
     year, month, day = value.str.slice(0, 4), value.str.slice(5, 2), value.str.slice(8, 2)
-    name = month.cast(pl.Int8, strict=False).replace_strict(dict(enumerate(MONTHS, 1)), default="?", return_dtype=pl.String)
+    number = month.cast(pl.Int8, strict=False)
+    names = [number.replace_strict(dict(enumerate(language, 1)), default="?", return_dtype=pl.String) for language in MONTH_NAMES]
     d = day.str.strip_chars_start("0")
-    month_ok = in_words(name, " ", year) | in_words(year, " ", month) | in_words(month, " ", year)
-    day_ok = (in_words(name, " ", d) | in_words(d, " ", name) | in_words(year, " ", month, " ", day)
-              | in_words(day, " ", month, " ", year))
+    month_ok = in_words(year, " ", month) | in_words(month, " ", year)
+    day_ok = in_words(year, " ", month, " ", day) | in_words(day, " ", month, " ", year)
+    for name in names:
+        month_ok = month_ok | in_words(name, " ", year)
+        day_ok = day_ok | in_words(name, " ", d) | in_words(d, " ", name)
     return has_number(year) & ((length < 7) | month_ok | ((length == 10) & day_ok)) & ((length < 10) | day_ok)
 
 

@@ -1,0 +1,63 @@
+"""The coverage report and the disagreements it lists: no claimed value is ever collapsed out of sight."""
+
+from __future__ import annotations
+
+import polars as pl
+from edit import set_cell
+
+from validate import coverage
+from validate.model import load
+
+
+def claimed(root) -> pl.DataFrame:
+    """Every claim of the package: (table, record, column, value), read straight from the CSVs."""
+    package, _ = load(root)
+    citations = pl.read_csv(root / "tables" / "citations.csv", infer_schema=False).filter(pl.col("claim_column").is_not_null())
+    parts = [citations.filter(pl.col(key).is_not_null()).select(pl.lit(table).alias("table"), pl.col(key).alias("record"),
+                                                                 pl.col("claim_column").alias("column"), pl.col("claim_value").alias("value"))
+             for table, key in package.cited_tables().items()]
+    return pl.concat(parts)
+
+
+def test_every_disagreement_is_listed_with_all_its_values(package):
+    claims = claimed(package)
+    split = claims.group_by("table", "record", "column").agg(pl.col("value").unique().sort().alias("values")).filter(pl.col("values").list.len() > 1)
+    assert split.height > 0, "the package records disagreements (UTC and local launch dates at least)"
+    listed = coverage.disagreements(load(package)[0], coverage.frames_of(load(package)[0]))
+    assert sorted(split.select("table", "record", "column", "values").rows()) == sorted(listed.select("table", "record", "column", "values").rows())
+    for table, record, column, preferred, values in listed.select("table", "record", "column", "preferred", "values").iter_rows():
+        assert preferred is not None and any(preferred == v or _same_number(preferred, v) for v in values), (table, record, column)
+
+
+def _same_number(a: str, b: str) -> bool:
+    try:
+        return float(a) == float(b)
+    except ValueError:
+        return False
+
+
+def test_a_new_disagreement_appears_in_the_report(package):
+    """Add a second, different claim for one record's column: the report lists it at once."""
+    claims = claimed(package)
+    single = claims.group_by("table", "record", "column").agg(pl.col("value").n_unique().alias("n")).filter(pl.col("n") == 1)
+    _table, record, column = single.filter(pl.col("table") == "satellites").select("table", "record", "column").row(0)
+    path = package / "tables" / "citations.csv"
+    frame = pl.read_csv(path, infer_schema=False)
+    row = frame.filter((pl.col("satellite_id") == record) & (pl.col("claim_column") == column)).head(1)
+    frame = pl.concat([frame, row.with_columns(pl.lit("satellite-test-extra-1").alias("citation_id"), pl.lit("9999").alias("claim_value"))])
+    frame.write_csv(path)
+    listed = coverage.disagreements(load(package)[0], coverage.frames_of(load(package)[0]))
+    assert listed.filter((pl.col("record") == record) & (pl.col("column") == column)).height == 1
+
+
+def test_missing_values_are_listed_row_by_row(package):
+    frames = coverage.frames_of(load(package)[0])
+    launched = frames["satellites"].filter(pl.col("status") == "operating").get_column("satellite_id")[0]
+    set_cell(package, "satellites", launched, "launch_vehicle", "")
+    text = "\n".join(coverage.missing_rows(coverage.frames_of(load(package)[0]), "satellites"))
+    assert f"| `{launched}` |" in text and "`launch_vehicle`" in text.split(f"| `{launched}` |")[1].split("\n")[0]
+
+
+def test_the_coverage_command_prints_the_report(package, capsys):
+    assert coverage.main([str(package)]) == 0
+    assert capsys.readouterr().out == coverage.report(load(package)[0])

@@ -1,0 +1,142 @@
+"""Coverage: how much of each table is filled, what is still missing, and where sources disagree.
+
+`python -m validate.coverage` prints the report as Markdown; `python -m validate.docs` writes it to docs/coverage.md
+and its summary into README.md, so both follow the data. Read from the CSVs as text: the report needs no valid package
+beyond the schemas loading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from .model import CITATIONS, Package, load
+from .quotes import CLAIM_COLUMN, CLAIM_VALUE
+
+# The columns a researcher expects of a satellite or an organisation (GCAT, UCS), reported row by row where empty.
+EXPECTED = {
+    "satellites": ["launch_date", "launch_vehicle", "launch_site", "cospar_id", "norad_id", "operator_agency_id", "manufacturer_agency_id",
+                   "orbit_class", "status"],
+    "agencies": ["founded_date", "country_id", "parent_agency_id"],
+}
+# Why a satellite may rightly have no launch date: it has not flown.
+NOT_LAUNCHED = ["planned", "in-development"]
+
+
+def frames_of(package: Package) -> dict[str, pl.DataFrame]:
+    return {name: pl.read_csv(t.path, infer_schema=False) for name, t in package.tables.items()}
+
+
+def optional_fields(package: Package, name: str) -> list[str]:
+    table = package.tables[name]
+    return [f.name for f in table.fields if not f.required and f.name not in table.primary_key and f.name != "note"]
+
+
+def fill_table(package: Package, frames: dict[str, pl.DataFrame], name: str) -> list[str]:
+    frame = frames[name]
+    fields = optional_fields(package, name)
+    out = [f"### {name} ({frame.height} rows)", "", "| column | filled | share |", "|---|---:|---:|"]
+    for f in fields:
+        n = frame.get_column(f).is_not_null().sum()
+        out.append(f"| `{f}` | {n} | {n / frame.height:.0%} |" if frame.height else f"| `{f}` | 0 | – |")
+    return out
+
+
+def missing_rows(frames: dict[str, pl.DataFrame], name: str) -> list[str]:
+    """The rows that lack an expected value; a satellite that has not flown is not missing a launch date."""
+    frame, columns = frames[name], EXPECTED[name]
+    key = frame.columns[0]
+    out = [f"| {key} | lacks |", "|---|---|"]
+    for row in frame.iter_rows(named=True):
+        lacks = [c for c in columns if row.get(c) is None
+                 and not (name == "satellites" and row.get("status") in NOT_LAUNCHED and c in columns[:5])]
+        if lacks:
+            out.append(f"| `{row[key]}` | {', '.join(f'`{c}`' for c in lacks)} |")
+    return out if len(out) > 2 else ["Every row has every expected value."]
+
+
+def disagreements(package: Package, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """One row per (table, record, column) whose claims give more than one value: the preferred value and the others."""
+    citations = frames[CITATIONS]
+    if CLAIM_COLUMN not in citations.columns:
+        return pl.DataFrame()
+    parts = []
+    for table, cited_as in package.cited_tables().items():
+        if table not in frames:
+            continue
+        claims = citations.filter(pl.col(cited_as).is_not_null() & pl.col(CLAIM_COLUMN).is_not_null())
+        if claims.height == 0:
+            continue
+        key = package.tables[table].primary_key[0]
+        grouped = (claims.group_by(pl.col(cited_as).alias("record"), pl.col(CLAIM_COLUMN).alias("column"))
+                   .agg(pl.col(CLAIM_VALUE).unique().sort().alias("values"), pl.col("source_id").unique().sort().alias("sources"))
+                   .filter(pl.col("values").list.len() > 1))
+        frame = frames[table]
+        preferred = []
+        for record, column in grouped.select("record", "column").iter_rows():
+            row = frame.filter(pl.col(key) == record)
+            preferred.append(row.get_column(column).item() if row.height and column in row.columns else None)
+        parts.append(grouped.with_columns(pl.lit(table).alias("table"), pl.Series("preferred", preferred, dtype=pl.String)))
+    if not parts:
+        return pl.DataFrame()
+    return pl.concat(parts).select("table", "record", "column", "preferred", "values", "sources").sort("table", "record", "column")
+
+
+def summary(package: Package, frames: dict[str, pl.DataFrame]) -> str:
+    """The short version for README: the satellites' and organisations' catalogue fields, and the disagreements kept."""
+    out = ["| table | rows | " + " | ".join(f"`{c}`" for c in EXPECTED["satellites"][:6]) + " |", "|---|---:|" + "---:|" * 6]
+    frame = frames["satellites"]
+    flown = frame.filter(~pl.col("status").is_in(NOT_LAUNCHED))
+    cells = [f"{flown.get_column(c).is_not_null().sum()} of {flown.height}" for c in EXPECTED["satellites"][:6]]
+    out.append(f"| satellites launched | {flown.height} | " + " | ".join(cells) + " |")
+    agencies = frames["agencies"]
+    sourced = citations_with_claims(frames)
+    out += ["", f"{frame.height} satellites and projects ({flown.height} launched), {agencies.height} organisations; "
+            f"{sourced} values stated by a citation's own quote (claims); {disagreements(package, frames).height} fields on which "
+            "sources disagree, each kept with its sources (docs/coverage.md lists them)."]
+    return "\n".join(out)
+
+
+def citations_with_claims(frames: dict[str, pl.DataFrame]) -> int:
+    citations = frames[CITATIONS]
+    return int(citations.get_column(CLAIM_COLUMN).is_not_null().sum()) if CLAIM_COLUMN in citations.columns else 0
+
+
+def report(package: Package) -> str:
+    frames = frames_of(package)
+    out = ["# Coverage", "", "Generated from the tables by `python -m validate.docs` (or print it: `python -m validate.coverage`); do not edit by hand.",
+           "", "## Disagreements kept", "",
+           "Where citations claim different values for one column of one record, every value stays in `citations` with its source; "
+           "the row holds the preferred value and its note says why (the `preferred-value` rule checks both).", ""]
+    split = disagreements(package, frames)
+    if split.height:
+        out += ["| table | record | column | preferred | all values claimed | sources |", "|---|---|---|---|---|---|"]
+        out += [f"| {t} | `{r}` | `{c}` | {p} | {'; '.join(v)} | {', '.join(s)} |" for t, r, c, p, v, s in split.iter_rows()]
+    else:
+        out.append("No source disagrees with another.")
+    for name in EXPECTED:
+        out += ["", f"## {name}: rows still lacking an expected value", "", *missing_rows(frames, name)]
+    out += ["", "## Share of rows with each optional column filled", ""]
+    for name in package.tables:
+        if optional_fields(package, name):
+            out += [*fill_table(package, frames, name), ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m validate.coverage", description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", nargs="?", default=".", type=Path)
+    args = parser.parse_args(argv)
+    package, findings = load(args.root)
+    if findings:
+        print("the package's schemas do not load; run python -m validate first", file=sys.stderr)
+        return 2
+    sys.stdout.write(report(package))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
