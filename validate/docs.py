@@ -4,8 +4,8 @@ Everything here follows from the model, the rule registry, the fault corpus or t
 this command and never edited by hand: the data dictionary (docs/data-dictionary.md), the rule and defect
 tables (docs/validation.md), the coverage report (docs/coverage.md), the figures (docs/figures/), the
 character-class and UN region constants (validate/charclasses.py, validate/regions.py), and the blocks of
-README.md between `<!-- begin: NAME -->` and `<!-- end: NAME -->` (the tables with their row counts, the
-relationship diagram, the coverage summary). A test runs the check, so a stale page fails the suite.
+README.md between `<!-- begin: NAME -->` and `<!-- end: NAME -->` (the tables with their row counts and the
+coverage summary). The relationship diagram is part of the data dictionary. A test runs the check, so a stale page fails the suite.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ def constraints(field) -> str:
 def data_dictionary(package: Package) -> str:
     d = package.descriptor
     out = [f"# Data dictionary: {d['name']} {d['version']}", "",
-           "Generated from `datapackage.json` and `schemas/` by `python -m validate.docs`; do not edit by hand.", ""]
+           "Generated from `datapackage.json` and `schemas/` by `python -m validate.docs`; do not edit by hand.", "",
+           "## How the tables relate", "", "One edge per declared foreign key (GitHub draws the Mermaid diagram).", "", diagram_block(package), ""]
     for table in package.tables.values():
         out += [f"## {table.name}", "", table.description, "", f"File `{table.raw_path}`; primary key `{', '.join(table.primary_key)}`."]
         if table.foreign_keys or table.rules:
@@ -112,7 +113,7 @@ def diagram_block(package: Package) -> str:
 
 
 def readme(package: Package, text: str) -> str:
-    blocks = {"tables": tables_block(package), "diagram": diagram_block(package), "coverage": coverage.summary(package, coverage.frames_of(package))}
+    blocks = {"tables": tables_block(package), "coverage": coverage.summary(package, coverage.frames_of(package))}
     for name, block in blocks.items():
         begin, end = f"<!-- begin: {name} -->", f"<!-- end: {name} -->"
         if begin not in text or end not in text:

@@ -7,7 +7,7 @@ import unicodedata
 import polars as pl
 import pytest
 
-from validate.text import date_in_words, explained, fold_text, numbers_of, precision_prefix, text_in_words, words_of
+from validate.text import date_in_words, explained, fold_text, number_in_words, numbers_of, precision_prefix, text_in_words, words_of
 
 
 def test_fold_turns_typographic_quotes_and_runs_of_white_space_into_plain_ones():
@@ -56,6 +56,32 @@ def test_numbers_are_read_from_digits_words_ordinals_and_roman_numerals(quote, n
 ])
 def test_dates_match_at_their_precision_in_written_forms(value, quote, expected):
     assert frame(value, quote).select(date_in_words(pl.col("v"))).item() is expected
+
+
+@pytest.mark.parametrize(("value", "quote", "expected"), [
+    ("2006-06-17", "Er wurde am 17. Juni 2006 um 22:44 Uhr UTC gestartet", True),
+    ("2006-06-17", "Il a été lancé le 17 juin 2006", True),
+    ("2014-04-28", "запуск состоялся 28 апреля 2014 года", True),
+    ("2014-04", "im April 2014", True),
+    ("2006-06-18", "Er wurde am 17. Juni 2006 gestartet", False),  # another day in another language is still another day
+    ("2014-03", "28 апреля 2014 года", False),
+])
+def test_dates_written_in_german_french_and_russian_are_found(value, quote, expected):
+    assert frame(value, quote).select(date_in_words(pl.col("v"))).item() is expected
+
+
+@pytest.mark.parametrize(("value", "quote", "expected"), [
+    ("58.5", "at 58,5 degrees East", True),
+    ("58.5", "at 58.5 degrees East", True),
+    ("1092", "Die Startmasse beträgt 1.092 kg", True),
+    ("4707", "Launch mass 4,707 kilograms", True),
+    ("1330", "the Kazakh 1,330kg satellite", False),  # glued to its unit: not a whole number, explained in a note instead
+    ("58.5", "at 58 degrees and 5 minutes", False),
+    ("12", "a design life of 12 years", True),
+    ("1092", "weighs 1,093 kg", False),
+])
+def test_numbers_are_found_with_decimal_commas_and_thousands_separators(value, quote, expected):
+    assert frame(value, quote).select(number_in_words(pl.col("v"))).item() is expected
 
 
 def test_precision_prefix_compares_dates_at_their_shared_precision():
