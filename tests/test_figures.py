@@ -128,3 +128,37 @@ def test_the_command_checks_and_writes(tmp_path, monkeypatch, capsys):
     assert figures.main(["--check", "--root", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "timeline.svg" in err and "timeline.png" not in err
+
+
+def test_a_treaty_is_a_node_linked_to_its_parties_not_a_clique():
+    tables: figures.Tables = {
+        "countries": [{"country_id": code, "name": code} for code in ("AAA", "BBB", "CCC")],
+        "agencies": [],
+        "agreements": [{"agreement_id": "outer-space-treaty", "agreement_type": "treaty", "status": "in-force"}],
+        "agreement_parties": [{"agreement_id": "outer-space-treaty", "party_country_id": code, "party_agency_id": ""} for code in ("AAA", "BBB", "CCC")],
+        "memberships": [],
+    }
+    data = figures.network_data(tables)
+    treaty = "treaty:outer-space-treaty"
+    assert sorted(data.edges) == [(f"country:{code}", treaty, "treaty") for code in ("AAA", "BBB", "CCC")]
+    assert data.graph.nodes[treaty]["kind"] == "treaty" and data.graph.nodes[treaty]["label"] == "Outer Space\nTreaty"
+    assert not data.not_drawn
+
+
+def test_treaty_acts_are_drawn_in_the_states_lanes_and_undated_ones_counted(package):
+    path = package / "tables" / "agreement_actions.csv"
+    frame = pl.read_csv(path, infer_schema=False)
+    n = frame.height
+    assert n >= 2, "the test needs two treaty acts"
+    _edit(path, "action_date", ["", *["2001-01-11"] * (n - 1)])
+    tables = figures.read_tables(package)
+    data = figures.timeline_data(tables)
+    acts = [item for item in data.items if item.kind == "treaty act"]
+    assert sorted(item.lane for item in acts) == sorted(frame["country_id"].to_list()[1:])
+    assert data.left_out["treaty act"] == 1 and data.total["treaty act"] == n
+    with figures.style():
+        fig = figures.timeline_figure(tables)
+        text = _figure_text(fig)
+        assert figures.text_overlaps(fig) == []
+    assert f"1 of {n} treaty acts (action_date)" in text
+    assert "treaty act, e.g. accession (action_date)" in text

@@ -8,6 +8,7 @@ never a full-length copy of the citations. Every rule here is `fn(package, frame
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import polars as pl
 
@@ -386,4 +387,35 @@ def check(package: Package, frames: Frames) -> tuple[list[Finding], Quotes | Non
     digests, texts, more = read_sources(package, frames[SOURCES])
     quotes = prepare(package, frames, digests, texts)
     rules = (quote_not_in_source, fact_not_in_quote, relation_not_in_quote, quote_supports_row, alias_not_in_source, not_after_source)
-    return found + more + [f for fn in rules for f in fn(package, frames, quotes)], quotes
+    return found + more + point_back([f for fn in rules for f in fn(package, frames, quotes)], package, frames, quotes), quotes
+
+
+def point_back(found: list[Finding], package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
+    """A value missing from its row's quotes is often the effect of a quote edited away from its source: such findings
+    name the record's citations, the broken ones first, so that the contributor fixes the cause."""
+    broken = {f.row for f in found if f.rule == "quote-not-in-source" and f.row is not None}
+    sources = record_quotes(package, frames, quotes)
+    ids = frames[CITATIONS].get_column("citation_id").cast(pl.String).to_list()
+    out = []
+    for f in found:
+        if f.rule in ("fact-not-in-quote", "relation-not-in-quote") and f.row is not None and f.table in sources and not f.hint:
+            key, cited = sources[f.table]
+            record = frames[f.table].get_column(key)[f.row]
+            rows = quotes.cites.join(cited.filter(pl.col(key) == record).select("__q").unique(), on="__q", how="semi") if record is not None else None
+            rows = [] if rows is None else sorted(r for r in rows.filter(pl.col(package.cited_tables()[sources_table(package, f.table)]) == record)
+                                                  .get_column("__row").to_list())
+            bad = [ids[r] for r in rows if r in broken]
+            if bad:
+                f = replace(f, hint=f"its citation {', '.join(bad[:3])} no longer matches its source (quote-not-in-source): fix that quote first")
+            elif rows:
+                f = replace(f, hint=f"the record's quotes are in citations {', '.join(ids[r] for r in rows[:3])}" + (" ..." if len(rows) > 3 else ""))
+        out.append(f)
+    return out
+
+
+def sources_table(package: Package, name: str) -> str:
+    """The directly cited table whose citations hold a table's quotes: itself, or the parent it is cited through."""
+    table = package.tables[name]
+    if name in package.cited_tables():
+        return name
+    return next(fk.resource for fk in table.foreign_keys if fk.fields == [table.cited_via])

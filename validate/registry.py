@@ -64,6 +64,10 @@ def rule(rule_id: str, family: str) -> Callable[[F], F]:
 
 def catalogue() -> dict[str, Rule]:
     """Every rule, in family order. Importing the rule modules registers their rules."""
-    from . import cells, changelog, csvfile, integrity, model, paths, provenance, schema_checks, types  # noqa: F401
+    from . import cells, changelog, claims, csvfile, integrity, model, paths, provenance, schema_checks, types  # noqa: F401
 
-    return dict(sorted(RULES.items(), key=lambda item: (FAMILIES.index(item[1].family), list(RULES).index(item[0]))))
+    def place(item: tuple[str, Rule]) -> tuple[int, str, int]:  # family, then where it is defined: never the import order
+        fn = item[1].function
+        return FAMILIES.index(item[1].family), fn.__module__, fn.__code__.co_firstlineno
+
+    return dict(sorted(RULES.items(), key=place))
