@@ -78,6 +78,22 @@ def test_a_quote_not_found_shows_where_it_stops_matching(fixture):
     assert "sources/news.txt" in error["message"] and "differs after" in error["hint"] and "2001. Since 2010" in error["hint"]
 
 
+def test_a_value_lost_from_an_edited_quote_points_back_to_that_citation(fixture):
+    """The quote was edited (a wrong year): the agency's founding date is now in no quote, and that finding names the
+    citation whose quote no longer matches its source, so the contributor fixes the cause, not the symptom."""
+    set_cell(fixture, "citations", "agency-ksa-1", "quote", "The Kazakh Space Agency (KSA) was founded on 3 March 2002.")
+    result = run_validator(fixture)
+    assert result.at("quote-not-in-source")
+    (effect,) = [e for e in result.at("fact-not-in-quote") if e["column"] == "founded_date"]
+    assert "agency-ksa-1" in effect["hint"] and "quote-not-in-source" in effect["hint"]
+
+
+def test_a_value_missing_from_intact_quotes_names_the_quotes_to_read(fixture):
+    set_cell(fixture, "agencies", "ksa", "founded_date", "2001-03-04")
+    (effect,) = run_validator(fixture).at("fact-not-in-quote")
+    assert effect["hint"] == "the record's quotes are in citations agency-ksa-1"
+
+
 def test_a_malformed_date_says_what_shape_to_use(fixture):
     set_cell(fixture, "events", "space-forum-2", "start_date", "April 2025")
     (error,) = run_validator(fixture).at("pattern")
