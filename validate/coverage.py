@@ -8,6 +8,7 @@ beyond the schemas loading.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -24,6 +25,11 @@ EXPECTED = {
 }
 # Why a satellite may rightly have no launch date: it has not flown.
 NOT_LAUNCHED = ["planned", "in-development"]
+DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
+
+
+def cell(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
 def frames_of(package: Package) -> dict[str, pl.DataFrame]:
@@ -71,8 +77,10 @@ def disagreements(package: Package, frames: dict[str, pl.DataFrame]) -> pl.DataF
         if claims.height == 0:
             continue
         key = package.tables[table].primary_key[0]
-        grouped = (claims.group_by(pl.col(cited_as).alias("record"), pl.col(CLAIM_COLUMN).alias("column"))
-                   .agg(pl.col(CLAIM_VALUE).unique().sort().alias("values"), pl.col("source_id").unique().sort().alias("sources"))
+        per_value = (claims.group_by(pl.col(cited_as).alias("record"), pl.col(CLAIM_COLUMN).alias("column"), pl.col(CLAIM_VALUE).alias("value"))
+                     .agg(pl.col("source_id").unique().sort().str.join(", ").alias("by")).sort("value"))
+        grouped = (per_value.group_by("record", "column")
+                   .agg(pl.col("value").alias("values"), pl.format("{} ({})", "value", "by").alias("claims"))
                    .filter(pl.col("values").list.len() > 1))
         frame = frames[table]
         preferred = []
@@ -82,7 +90,11 @@ def disagreements(package: Package, frames: dict[str, pl.DataFrame]) -> pl.DataF
         parts.append(grouped.with_columns(pl.lit(table).alias("table"), pl.Series("preferred", preferred, dtype=pl.String)))
     if not parts:
         return pl.DataFrame()
-    return pl.concat(parts).select("table", "record", "column", "preferred", "values", "sources").sort("table", "record", "column")
+    split = pl.concat(parts).select("table", "record", "column", "preferred", "values", "claims").sort("table", "record", "column")
+    # a date given at a coarser precision ('2014', '2014-04') does not conflict with '2014-04-30'; any other difference does
+    kinds = ["precision" if preferred and all(DATE.match(v) and preferred.startswith(v) for v in values) else "conflict"
+             for preferred, values in split.select("preferred", "values").iter_rows()]
+    return split.with_columns(pl.Series("kind", kinds, dtype=pl.String))
 
 
 def summary(package: Package, frames: dict[str, pl.DataFrame]) -> str:
@@ -95,9 +107,14 @@ def summary(package: Package, frames: dict[str, pl.DataFrame]) -> str:
     agencies = frames["agencies"]
     sourced = citations_with_claims(frames)
     out += ["", f"{frame.height} satellites and projects ({flown.height} launched), {agencies.height} organisations; "
-            f"{sourced} values stated by a citation's own quote (claims); {disagreements(package, frames).height} fields on which "
-            "sources disagree, each kept with its sources (docs/coverage.md lists them)."]
+            f"{sourced} values stated by a citation's own quote (claims); {conflicts(package, frames)} fields on which sources "
+            "conflict, each value kept with its sources (docs/coverage.md lists them, and the dates sources give at different precisions)."]
     return "\n".join(out)
+
+
+def conflicts(package: Package, frames: dict[str, pl.DataFrame]) -> int:
+    split = disagreements(package, frames)
+    return split.filter(pl.col("kind") == "conflict").height if split.height else 0
 
 
 def citations_with_claims(frames: dict[str, pl.DataFrame]) -> int:
@@ -113,8 +130,12 @@ def report(package: Package) -> str:
            "the row holds the preferred value and its note says why (the `preferred-value` rule checks both).", ""]
     split = disagreements(package, frames)
     if split.height:
-        out += ["| table | record | column | preferred | all values claimed | sources |", "|---|---|---|---|---|---|"]
-        out += [f"| {t} | `{r}` | `{c}` | {p} | {'; '.join(v)} | {', '.join(s)} |" for t, r, c, p, v, s in split.iter_rows()]
+        conflicts = split.filter(pl.col("kind") == "conflict").height
+        out += [f"{split.height} fields have more than one claimed value: {conflicts} conflict, {split.height - conflicts} differ only in the "
+                "precision of a date (a year or month where another source gives the day).", "",
+                "| table | record | column | preferred | kind | every claimed value (its sources) |", "|---|---|---|---|---|---|"]
+        out += [f"| {t} | `{r}` | `{c}` | {p} | {k} | {cell('; '.join(claims))} |"
+                for t, r, c, p, claims, k in split.select("table", "record", "column", "preferred", "claims", "kind").iter_rows()]
     else:
         out.append("No source disagrees with another.")
     for name in EXPECTED:
