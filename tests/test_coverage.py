@@ -61,3 +61,12 @@ def test_missing_values_are_listed_row_by_row(package):
 def test_the_coverage_command_prints_the_report(package, capsys):
     assert coverage.main([str(package)]) == 0
     assert capsys.readouterr().out == coverage.report(load(package)[0])
+
+
+def test_each_state_s_standing_is_listed_or_marked_not_found(package):
+    frames = coverage.frames_of(load(package)[0])
+    row = next(line for line in coverage.standing(frames) if line.startswith("| KAZ |"))
+    assert "member since 1995" in row.split(" | ")[1]
+    frames["memberships"] = frames["memberships"].filter(pl.col("membership_id") != "kaz-copuos")
+    row = next(line for line in coverage.standing(frames) if line.startswith("| KAZ |"))
+    assert row.split(" | ")[1] == "not found"

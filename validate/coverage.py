@@ -23,6 +23,9 @@ EXPECTED = {
                    "orbit_class", "status"],
     "agencies": ["founded_date", "country_id", "parent_agency_id"],
 }
+# The five states, and the bodies and treaties issue 11 asks their standing in: "not found" marks a gap to fill.
+STATES = ["KAZ", "UZB", "KGZ", "TJK", "TKM"]
+BODIES = ["copuos", "organization-of-turkic-states", "cis-interstate-space-council"]
 # Why a satellite may rightly have no launch date: it has not flown.
 NOT_LAUNCHED = ["planned", "in-development"]
 DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
@@ -97,6 +100,27 @@ def disagreements(package: Package, frames: dict[str, pl.DataFrame]) -> pl.DataF
     return split.with_columns(pl.Series("kind", kinds, dtype=pl.String))
 
 
+def standing(frames: dict[str, pl.DataFrame]) -> list[str]:
+    """One row per Central Asian state: its role and start in each body, and its acts on each treaty, or 'not found'."""
+    memberships = frames["memberships"].filter(pl.col("member_country_id").is_in(STATES))
+    treaties = frames["agreements"].filter(pl.col("agreement_type") == "treaty").get_column("agreement_id").sort().to_list()
+    acts = frames["agreement_actions"] if "agreement_actions" in frames else pl.DataFrame(schema={c: pl.String for c in
+                                                                                                  ("agreement_id", "country_id", "action", "action_date")})
+    out = ["| state | " + " | ".join(f"`{c}`" for c in BODIES + treaties) + " |", "|---|" + "---|" * (len(BODIES) + len(treaties))]
+    for state in STATES:
+        cells = []
+        for body in BODIES:
+            rows = memberships.filter((pl.col("member_country_id") == state) & (pl.col("body_agency_id") == body))
+            cells.append("; ".join(f"{role} since {start}" if start else role for role, start in rows.select("role", "start_date").iter_rows())
+                         or "not found")
+        for treaty in treaties:
+            rows = acts.filter((pl.col("country_id") == state) & (pl.col("agreement_id") == treaty)).sort("action_date")
+            cells.append("; ".join(f"{action} {date or '(undated)'}" for action, date in rows.select("action", "action_date").iter_rows())
+                         or "not found")
+        out.append(f"| {state} | " + " | ".join(cells) + " |")
+    return out
+
+
 def summary(package: Package, frames: dict[str, pl.DataFrame]) -> str:
     """The short version for README: the satellites' and organisations' catalogue fields, and the disagreements kept."""
     out = ["| table | rows | " + " | ".join(f"`{c}`" for c in EXPECTED["satellites"][:6]) + " |", "|---|---:|" + "---:|" * 6]
@@ -138,6 +162,9 @@ def report(package: Package) -> str:
                 for t, r, c, p, claims, k in split.select("table", "record", "column", "preferred", "claims", "kind").iter_rows()]
     else:
         out.append("No source disagrees with another.")
+    out += ["", "## The five states: memberships and treaty acts found", "",
+            "'not found' means no source archived in the package states it, not that the state is not a member or party.", "",
+            *standing(frames)]
     for name in EXPECTED:
         out += ["", f"## {name}: rows still lacking an expected value", "", *missing_rows(frames, name)]
     out += ["", "## Share of rows with each optional column filled", ""]
