@@ -123,7 +123,8 @@ def readme(package: Package, text: str) -> str:
     return text
 
 
-def outputs(root: Path) -> dict[Path, str | bytes]:
+def outputs(root: Path, drawn: bool = True) -> dict[Path, str | bytes]:
+    """Every generated file and its content; with drawn=False the figures are left out (their own check draws them)."""
     package, findings = load(root)
     if findings:
         raise SystemExit("the package's schemas do not load; run python -m validate first")
@@ -135,7 +136,8 @@ def outputs(root: Path) -> dict[Path, str | bytes]:
         Path(charclasses.__file__): charclasses.render(),
         Path(regions.__file__): regions.render(),
     }
-    out.update({root / figures.OUT_DIR / name: data for name, data in figures.render(root).items()})
+    if drawn:
+        out.update({root / figures.OUT_DIR / name: data for name, data in figures.render(root).items()})
     return out
 
 
@@ -143,8 +145,8 @@ def as_bytes(content: str | bytes) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def stale(root: Path = ROOT) -> list[Path]:
-    return [path for path, content in outputs(root).items() if not path.is_file() or path.read_bytes() != as_bytes(content)]
+def stale(root: Path = ROOT, drawn: bool = True) -> list[Path]:
+    return [path for path, content in outputs(root, drawn).items() if not path.is_file() or path.read_bytes() != as_bytes(content)]
 
 
 def main(argv: list[str] | None = None) -> int:
