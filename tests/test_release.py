@@ -214,3 +214,10 @@ def test_the_workflows_are_valid_github_actions():
     done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
                            *map(str, sorted((ROOT / ".github" / "workflows").glob("*.yml")))], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_package_that_does_not_validate_is_never_released(tmp_path):
+    new = release_copy(tmp_path / "new")
+    set_cell(new, "countries", "KEN", "country_id", "KENYA")
+    with pytest.raises(release.Refused, match="does not validate"):
+        release.gate(new, None)

@@ -17,7 +17,7 @@ from validate.model import load
 
 FIXTURE_PACKAGE, _ = load(FIXTURE)
 TABLES = sorted(FIXTURE_PACKAGE.tables)
-SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+SETTINGS = settings(max_examples=7, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 
 
 def assert_reported(path: Path) -> None:

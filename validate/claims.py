@@ -92,7 +92,7 @@ def claim_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Fin
                 refs.append(names[fks[f.name]].select(pl.lit(name).alias("__table"), pl.lit(f.name).alias("__column"),
                                                       pl.col("__key").alias("__v"), "__name"))
     kind = pl.DataFrame(kinds, schema={"__table": pl.String, "__column": pl.String, "__kind": pl.String}, orient="row")
-    claims = claims.join(kind, on=["__table", "__column"], how="left").join(quotes.distinct.select("__q", "words", "numbers"), on="__q")
+    claims = claims.join(kind, on=["__table", "__column"], how="left").join(quotes.distinct.select("__q", "words", "numbers", "dates"), on="__q")
     v = pl.col("__v")
     direct = claims.filter(pl.col("__kind") != "ref")
     hit = pl.when(pl.col("__kind") == "date").then(date_in_words(v)).when(pl.col("__kind") == "number").then(number_in_words(v)).otherwise(text_in_words(v))

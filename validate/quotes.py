@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from .model import CITATIONS, SOURCES, Package
-from .text import as_words, fold_expr, numbers_of
+from .text import as_words, english_months, fold_expr, numbers_of
 
 Frames = dict[str, pl.DataFrame]
 # A citation with these filled states one value of one column of its record (a "claim"); see claims.py.
@@ -21,7 +21,7 @@ CLAIM_COLUMN, CLAIM_VALUE = "claim_column", "claim_value"
 class Quotes:
     """The citations, each quote prepared once."""
 
-    distinct: pl.DataFrame  # __q, quote, folded, words, numbers: one row per distinct quote
+    distinct: pl.DataFrame  # __q, quote, folded, words, numbers, dates: one row per distinct quote
     cites: pl.DataFrame  # one row per citation: __row, its record keys, source_id, __q, published_date, claim_column, claim_value
     digests: pl.DataFrame  # source_id, digest: for the sources that could be read (identical files share a digest)
     texts: dict[str, str]  # digest -> folded archived text
@@ -33,7 +33,7 @@ def prepare(package: Package, frames: Frames, digests: pl.DataFrame, texts: dict
     distinct = citations.select("quote").unique().with_row_index("__q")
     lowered = fold_expr(pl.col("quote"))
     distinct = distinct.with_columns(folded=lowered).with_columns(words=as_words(pl.col("folded").str.to_lowercase()))
-    distinct = distinct.with_columns(numbers=numbers_of(pl.col("words")))
+    distinct = distinct.with_columns(numbers=numbers_of(pl.col("words")), dates=english_months(pl.col("words")))
     claims = [pl.col(c).cast(pl.String) if c in citations.columns else pl.lit(None, dtype=pl.String).alias(c) for c in (CLAIM_COLUMN, CLAIM_VALUE)]
     cites = (citations.with_row_index("__row").select("__row", *keys, "source_id", "quote", *claims)
              .join(distinct.select("quote", "__q"), on="quote", how="left").drop("quote")

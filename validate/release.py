@@ -49,11 +49,9 @@ def citation_version(root: Path) -> str:
 
 
 def gate(root: Path, previous: str | None) -> tuple[Package, str]:
-    """Everything that must hold before a build; returns the package and its release date."""
-    package, findings = validate_package(root)
-    if findings:
-        raise Refused(f"the package does not validate ({len(findings)} findings): run python -m validate")
-    version = str(package.descriptor["version"])
+    """Everything that must hold before a build; returns the package and its release date. The cheap checks (versions,
+    bump, retired IDs) come first, so that a release refused for one of them is refused at once; validation comes last."""
+    version = str(json.loads((root / "datapackage.json").read_text("utf-8")).get("version"))
     log = changelog.parse((root / "CHANGELOG.md").read_text("utf-8"))
     zenodo = json.loads((root / ".zenodo.json").read_text("utf-8")).get("version")
     stated = {"CHANGELOG.md": log.releases[0].version, "CITATION.cff": citation_version(root), ".zenodo.json": zenodo}
@@ -70,6 +68,9 @@ def gate(root: Path, previous: str | None) -> tuple[Package, str]:
         missing = sorted(set(d.retired) - listed)
         if missing:
             raise Refused(f"the CHANGELOG entry of {version} does not list these retired IDs under 'Retired': {missing}")
+    package, findings = validate_package(root)
+    if findings:
+        raise Refused(f"the package does not validate ({len(findings)} findings): run python -m validate")
     return package, log.releases[0].date
 
 

@@ -28,6 +28,9 @@ MONTH_NAMES = [MONTHS,
                ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"],
                ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"],
                ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"]]
+# (' juni ', ' june ') ...: whole words of the other languages, to their English month (spaces keep 'mai' out of 'maize')
+MONTHS_IN_ENGLISH = ([f" {n} " for language in MONTH_NAMES[1:] for n in language if n not in MONTHS],
+                     [f" {MONTHS[i]} " for language in MONTH_NAMES[1:] for i, n in enumerate(language) if n not in MONTHS])
 
 
 def fold_text(text: str) -> str:
@@ -78,10 +81,11 @@ def number_in_words(value: pl.Expr) -> pl.Expr:
             | (value.str.contains(r"^\d{4,6}$") & in_words(grouped)))
 
 
-def in_words(*parts: pl.Expr | str, words: str = "words") -> pl.Expr:
-    """The parts, joined, occur as whole words in the words column."""
+def in_words(*parts: pl.Expr | str, words: str | pl.Expr = "words") -> pl.Expr:
+    """The parts, joined, occur as whole words in the words column (or expression)."""
     pieces = [pl.lit(p) if isinstance(p, str) else p for p in parts]
-    return pl.col(words).str.contains(pl.concat_str([pl.lit(" "), *pieces, pl.lit(" ")]), literal=True)
+    column = pl.col(words) if isinstance(words, str) else words
+    return column.str.contains(pl.concat_str([pl.lit(" "), *pieces, pl.lit(" ")]), literal=True)
 
 
 def text_in_words(value: pl.Expr, words: str = "words") -> pl.Expr:
@@ -89,22 +93,28 @@ def text_in_words(value: pl.Expr, words: str = "words") -> pl.Expr:
     return pl.col(words).str.contains(as_words(fold_expr(value).str.to_lowercase()), literal=True)
 
 
-def date_in_words(value: pl.Expr) -> pl.Expr:
+def english_months(words: pl.Expr) -> pl.Expr:
+    """The words with the month names of the other languages turned into English ('17 juni 2006' -> '17 june 2006'):
+    computed once per quote (Quotes.prepare), so that date_in_words compares English names only."""
+    return words.str.replace_many(*MONTHS_IN_ENGLISH)
+
+
+def date_in_words(value: pl.Expr, words: str = "dates") -> pl.Expr:
     """A partial date is in the quote at its precision: the year; a month written with its year ('September 2025',
     '2025-09', '09.2025'); a day written with its month ('March 28, 1947', '25 June 2025', '2025-06-25', '05.09.2025').
 
-    This is what catches a month or day padded onto a date the source gives less precisely.
+    This is what catches a month or day padded onto a date the source gives less precisely. `words` is the quote's
+    words with english_months applied.
     """
     length = value.str.len_chars()
     year, month, day = value.str.slice(0, 4), value.str.slice(5, 2), value.str.slice(8, 2)
-    number = month.cast(pl.Int8, strict=False)
-    names = [number.replace_strict(dict(enumerate(language, 1)), default="?", return_dtype=pl.String) for language in MONTH_NAMES]
+    name = month.cast(pl.Int8, strict=False).replace_strict(dict(enumerate(MONTHS, 1)), default="?", return_dtype=pl.String)
     d = day.str.strip_chars_start("0")
-    month_ok = in_words(year, " ", month) | in_words(month, " ", year)
-    day_ok = in_words(year, " ", month, " ", day) | in_words(day, " ", month, " ", year)
-    for name in names:
-        month_ok = month_ok | in_words(name, " ", year)
-        day_ok = day_ok | in_words(name, " ", d) | in_words(d, " ", name)
+    english = pl.col(words)
+    month_ok = (in_words(name, " ", year, words=english) | in_words(year, " ", month, words=english)
+                | in_words(month, " ", year, words=english))
+    day_ok = (in_words(name, " ", d, words=english) | in_words(d, " ", name, words=english) | in_words(year, " ", month, " ", day, words=english)
+              | in_words(day, " ", month, " ", year, words=english))
     return has_number(year) & ((length < 7) | month_ok | ((length == 10) & day_ok)) & ((length < 10) | day_ok)
 
 

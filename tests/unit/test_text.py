@@ -7,7 +7,7 @@ import unicodedata
 import polars as pl
 import pytest
 
-from validate.text import date_in_words, explained, fold_text, number_in_words, numbers_of, precision_prefix, text_in_words, words_of
+from validate.text import date_in_words, english_months, explained, fold_text, number_in_words, numbers_of, precision_prefix, text_in_words, words_of
 
 
 def test_fold_turns_typographic_quotes_and_runs_of_white_space_into_plain_ones():
@@ -24,7 +24,7 @@ def test_words_are_lowercased_and_split_on_punctuation():
 
 def frame(value: str, quote: str) -> pl.DataFrame:
     words = words_of(quote)
-    return pl.DataFrame({"v": [value], "words": [words]}).with_columns(numbers=numbers_of(pl.col("words")))
+    return pl.DataFrame({"v": [value], "words": [words]}).with_columns(numbers=numbers_of(pl.col("words")), dates=english_months(pl.col("words")))
 
 
 @pytest.mark.parametrize(("value", "quote", "expected"), [
