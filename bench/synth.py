@@ -10,13 +10,25 @@ quotes (or explained by the real notes). `countries` grows too, up to the 249 IS
 pycountry knows: replica r shifts the 28 real country codes onto the list of all codes, so that every
 country is referred to and every code is a real one. Every table grows in proportion to its size in
 the real package; the total row count is N rounded to a whole number of replicas.
+
+What a plain copy would break, each replica puts right: a claim (`citations.claim_value`) of a key
+column gets the replica's suffix and one of a country column the replica's shift; the optional unique
+identifiers (`satellites.cospar_id`, `norad_id`) get values of the replica's own (NORAD IDs moved on
+by a step above every real one, COSPAR IDs three piece letters for the replica), and the citations
+claiming them say so in a `claim_value:` note clause; a country that stands in for a real one gets,
+from the replica's copy of each source whose quotes name the real country for a record that refers
+to it, an alias row with the real country's name (one row per source, as the alias rules ask), so
+that relations, claims and quotes still find their country's name; the successors in `retired_ids`
+get the suffix, and the replica's retired IDs are added to the CHANGELOG's Retired list; and a
+replica row with the same name, type and country as an earlier row names that row's ID in its note,
+as a note explains a true homonym (distinct-records).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,8 +36,10 @@ from pathlib import Path
 
 import polars as pl
 
-COUNTRIES, SOURCES = "countries", "sources"
+COUNTRIES, SOURCES, CITATIONS, ALIASES = "countries", "sources", "citations", "aliases"
+CLAIM_COLUMN, CLAIM_VALUE, SOURCE_ID = "claim_column", "claim_value", "source_id"
 SUFFIX = "-s"
+REP = "__rep"  # the replica a grown row belongs to, while the package is generated
 
 
 @dataclass(frozen=True)
@@ -89,10 +103,11 @@ def key_columns(name: str, schema: dict) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(keys)), list(dict.fromkeys(countries))
 
 
-def plan(real_rows: dict[str, int], target: int, iso_count: int) -> tuple[int, int]:
-    """(replicas, country rows) for a total of about `target` rows, each table in proportion to the real one."""
+def plan(real_rows: dict[str, int], target: int, iso_count: int, extra: int = 0) -> tuple[int, int]:
+    """(replicas, country rows) for a total of about `target` rows, each table in proportion to the real one; each
+    replica after the first also has `extra` rows (the aliases of the countries it stands in for)."""
     real_total = sum(real_rows.values())
-    per_replica = real_total - real_rows[COUNTRIES]
+    per_replica = real_total - real_rows[COUNTRIES] + extra
     countries = max(real_rows[COUNTRIES], min(iso_count, round(real_rows[COUNTRIES] * target / real_total)))
     replicas = max(1, round((target - countries) / per_replica))
     # replica r refers to the codes at offsets 28 r ...: more countries than 28 * replicas would go unreferenced
@@ -105,31 +120,238 @@ def country_table(real: pl.DataFrame, count: int) -> tuple[pl.DataFrame, list[st
     codes = real.get_column("country_id").to_list()
     extra = sorted((c.alpha_3, getattr(c, "common_name", None) or c.name) for c in pycountry.countries if c.alpha_3 not in set(codes))
     extra = extra[: max(0, count - len(codes))]
-    table = pl.concat([real, pl.DataFrame({"country_id": [c for c, _ in extra], "name": [n for _, n in extra]})])
+    from validate.regions import UN_REGIONS
+
+    added = pl.DataFrame({"country_id": [c for c, _ in extra], "name": [n for _, n in extra]})
+    if "region" in real.columns:  # the region a country has is checked against the UN M49 list
+        added = added.with_columns(pl.col("country_id").replace_strict(UN_REGIONS, default=None, return_dtype=pl.String).alias("region"))
+    table = pl.concat([real, added.select(real.columns)])
     return table, codes + [c for c, _ in extra]
 
 
-def grow(frame: pl.DataFrame, replicas: int, keys: list[str], country_cols: list[str], real_codes: list[str],
-         all_codes: list[str], homonym_of: str | None = None) -> pl.DataFrame:
-    """Replicate the rows. With `homonym_of` (the primary key of a table with a distinct-records rule), a replica's note
-    names the row it copies, as a note explains a true homonym, so that replicas are not reported as duplicates."""
-    rep = pl.col("__rep")
-    grown = pl.DataFrame({"__rep": pl.arange(0, replicas, eager=True).cast(pl.Int32)}).join(frame, how="cross")
-    suffix = pl.lit(SUFFIX) + rep.cast(pl.String)
-    exprs = [pl.when(rep == 0).then(pl.col(c)).otherwise(pl.col(c) + suffix).alias(c) for c in keys]
-    if homonym_of:
-        # replica r shares its country codes with replica r - period (the shift wraps around the list of all codes)
-        period = len(all_codes) // math.gcd(len(real_codes), len(all_codes))
-        twin = pl.when(rep > period).then(pl.lit(" and of ") + pl.col(homonym_of) + pl.lit(SUFFIX) + (rep - period).cast(pl.String))
-        copy = pl.concat_str([pl.lit("Replica of ") + pl.col(homonym_of), twin, pl.lit(".")], ignore_nulls=True)
-        exprs.append(pl.when(rep == 0).then(pl.col("note")).otherwise(pl.concat_str([pl.col("note") + pl.lit(" "), copy], ignore_nulls=True))
-                     .alias("note"))
+def shift_countries(codes: pl.Expr, rep: pl.Expr, real_codes: list[str], all_codes: list[str]) -> pl.Expr:
+    """Replica `rep`'s code for each real country code: its index on the list of all codes, moved on by 28 `rep`."""
     n_real, n_all = len(real_codes), len(all_codes)
-    for c in country_cols:
-        idx = pl.col(c).replace_strict(real_codes, list(range(n_real)), default=None, return_dtype=pl.Int64)
-        shifted = (idx + rep.cast(pl.Int64) * n_real) % n_all
-        exprs.append(shifted.replace_strict(list(range(n_all)), all_codes, default=None, return_dtype=pl.String).alias(c))
-    return grown.with_columns(exprs).drop("__rep")
+    idx = codes.replace_strict(real_codes, list(range(n_real)), default=None, return_dtype=pl.Int64)
+    shifted = (idx + rep.cast(pl.Int64) * n_real) % n_all
+    return shifted.replace_strict(list(range(n_all)), all_codes, default=None, return_dtype=pl.String)
+
+
+def grow(frame: pl.DataFrame, replicas: int, keys: list[str], country_cols: list[str], real_codes: list[str],
+         all_codes: list[str]) -> pl.DataFrame:
+    """Replicate the rows (replica 0 first), keeping the replica number in `__rep` for the steps that follow."""
+    rep = pl.col(REP)
+    grown = pl.DataFrame({REP: pl.arange(0, replicas, eager=True).cast(pl.Int32)}).join(frame, how="cross")
+    exprs = [renamed(pl.col(c)).alias(c) for c in keys]
+    exprs += [shift_countries(pl.col(c), rep, real_codes, all_codes).alias(c) for c in country_cols]
+    return grown.with_columns(exprs)
+
+
+def renamed(key: pl.Expr) -> pl.Expr:
+    """A key of replica `__rep`: unchanged in replica 0, with the suffix -s<r> in replica r."""
+    rep = pl.col(REP)
+    return pl.when(rep == 0).then(key).otherwise(key + pl.lit(SUFFIX) + rep.cast(pl.String))
+
+
+def unique_columns(name: str, schema: dict) -> dict[str, dict]:
+    """Optional unique columns that are not keys (satellites' COSPAR and NORAD IDs): replicas need values of their own."""
+    keys, countries = key_columns(name, schema)
+    return {f["name"]: f for f in schema["fields"]
+            if f.get("constraints", {}).get("unique") and f["name"] not in keys + countries and name != SOURCES}
+
+
+def piece_letters(r: int) -> str:
+    """Replica r as three capital letters, AAB, AAC, ...: a COSPAR piece no real satellite of the package has."""
+    letters = ""
+    for _ in range(3):
+        r, d = divmod(r, 26)
+        letters = chr(ord("A") + d) + letters
+    if r:
+        raise ValueError("more than 17,575 replicas: three piece letters cannot tell them apart")
+    return letters
+
+
+def distinct_value(value: str, r: int, field: dict, step: int) -> str:
+    """The value of a unique optional column in replica r >= 1: an integer moved on by r steps (above every real value),
+    a text with its trailing capitals replaced by three letters for r (COSPAR `2011-035B` -> `2011-035AAB`)."""
+    constraints = field.get("constraints", {})
+    if field["type"] == "integer":
+        new = int(value) + r * step
+        if new > constraints.get("maximum", new):
+            raise ValueError(f"{field['name']}: {new} is above the column's maximum; fewer replicas, or another scheme")
+        return str(new)
+    head = value.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    new = head + piece_letters(r)
+    if not re.fullmatch(constraints.get("pattern", ".*"), new):
+        raise ValueError(f"{field['name']}: no scheme for distinct replica values of {value!r} ({new!r} breaks its pattern)")
+    return new
+
+
+def distinct_values(frame: pl.DataFrame, replicas: int, fields: dict[str, dict]) -> dict[str, pl.DataFrame]:
+    """For each unique optional column: (real value, __rep, replica's value) for replicas >= 1."""
+    out = {}
+    for column, field in fields.items():
+        values = frame.get_column(column).drop_nulls().unique().sort().to_list()
+        step = 10 ** len(str(max(int(v) for v in values))) if field["type"] == "integer" and values else 0
+        rows = [(v, r, distinct_value(v, r, field, step)) for v in values for r in range(1, replicas)]
+        out[column] = pl.DataFrame(rows, schema={"__old": pl.String, REP: pl.Int32, "__new": pl.String}, orient="row")
+        if out[column].get_column("__new").is_in(values).any() or out[column].get_column("__new").is_duplicated().any():
+            raise ValueError(f"{column}: the replicas' values are not distinct from each other and from the real ones")
+    return out
+
+
+def replace_values(frame: pl.DataFrame, column: str, mapping: pl.DataFrame) -> pl.DataFrame:
+    """`column` replaced by mapping's __new where (value, __rep) is in mapping."""
+    joined = frame.join(mapping.rename({"__old": column}), on=[column, REP], how="left", maintain_order="left")
+    return joined.with_columns(pl.coalesce("__new", column).alias(column)).drop("__new")
+
+
+def name_twins(frame: pl.DataFrame, pk: str, specs: list[list[str]], max_len: int) -> pl.DataFrame:
+    """distinct-records: replica rows with the same values as an earlier row (the same name, type and country, where the
+    country code wrapped round or is empty) name that earlier row's ID in their note, as a note explains a true homonym.
+    The real rows (replica 0) are left as they are: their own notes explain their homonyms."""
+    firsts = []
+    for fields in specs:
+        group = [pl.col(f).cast(pl.String) for f in fields]
+        first = pl.col(pk).first().over(group)
+        firsts.append(pl.when((pl.col(REP) > 0) & (pl.len().over(group) > 1) & (first != pl.col(pk))).then(first))
+    names = pl.concat_list(firsts).list.drop_nulls().list.unique(maintain_order=True)
+    note = pl.col("note")
+    long = pl.concat_str([pl.lit("Replica of "), names.list.join(" and of "), pl.lit(".")])
+    short = names.list.join(", ")  # where the note has no room for the words: the IDs alone still name the twin
+    with_long = pl.concat_str([note + pl.lit(" "), long], ignore_nulls=True)
+    with_short = pl.concat_str([note + pl.lit(" "), short], ignore_nulls=True)
+    new = (pl.when(names.list.len() == 0).then(note).when(with_long.str.len_chars() <= max_len).then(with_long)
+           .otherwise(with_short))
+    out = frame.with_columns(new.alias("note"))
+    if (too_long := out.filter(pl.col("note").str.len_chars() > max_len)).height:
+        raise ValueError(f"the note of {too_long.item(0, pk)} has no room to name its twin within {max_len} characters")
+    return out
+
+
+def claim_renames(citations: pl.DataFrame, schema_of: dict[str, dict], real_codes: list[str], all_codes: list[str],
+                  unique_maps: dict[str, dict[str, pl.DataFrame]]) -> pl.DataFrame:
+    """A claim states a value of a column of the cited record: in a replica, a claimed key gets the replica's suffix, a
+    claimed country code the replica's shift, and a claimed unique identifier the replica's value (a claim_value the
+    quote no longer has verbatim, which the citation's note then explains, as claim-in-quote asks)."""
+    from validate.text import explained
+
+    cited = [(fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"], fk["reference"]["resource"])
+             for fk in schema_of[CITATIONS].get("foreignKeys", [])]
+    cited = [(field, target) for field, target in cited if target not in (SOURCES, COUNTRIES)]  # the quote's source is no cited record
+    column, value = pl.col(CLAIM_COLUMN), pl.col(CLAIM_VALUE)
+    is_key, is_country = pl.lit(False), pl.lit(False)
+    for field, target in cited:
+        keys, countries = key_columns(target, schema_of[target])
+        is_key = is_key | (pl.col(field).is_not_null() & column.is_in(keys))
+        is_country = is_country | (pl.col(field).is_not_null() & column.is_in(countries))
+    rep = pl.col(REP)
+    out = citations.with_columns(pl.when((rep > 0) & is_key).then(renamed(value))
+                                 .when((rep > 0) & is_country).then(shift_countries(value, rep, real_codes, all_codes))
+                                 .otherwise(value).alias(CLAIM_VALUE))
+    for field, target in cited:
+        for col, mapping in unique_maps.get(target, {}).items():
+            out = replace_claim(out, mapping, pl.col(field).is_not_null() & (column == col))
+    if "__changed" in out.columns:
+        note = pl.col("note")
+        clause = pl.lit("claim_value: the benchmark replica's own identifier, in place of the quote's ") + pl.col("__was") + pl.lit(".")
+        out = out.with_columns(pl.when(pl.col("__changed") & ~explained(note.fill_null(""), CLAIM_VALUE))
+                               .then(pl.concat_str([clause, pl.lit(" ") + note], ignore_nulls=True)).otherwise(note).alias("note"))
+        out = out.drop("__changed", "__was")
+    return out
+
+
+def replace_claim(citations: pl.DataFrame, mapping: pl.DataFrame, when: pl.Expr) -> pl.DataFrame:
+    """claim_value replaced by the replica's value where `when` holds; __was keeps the quote's value for the note."""
+    joined = citations.join(mapping.rename({"__old": CLAIM_VALUE}), on=[CLAIM_VALUE, REP], how="left", maintain_order="left")
+    hit = pl.col("__new").is_not_null() & when
+    was = pl.when(hit).then(pl.col(CLAIM_VALUE))
+    if "__was" in citations.columns:
+        was = pl.coalesce(pl.col("__was"), was)
+    changed = (pl.col("__changed") | hit) if "__changed" in citations.columns else hit
+    return joined.with_columns(pl.when(hit).then(pl.col("__new")).otherwise(pl.col(CLAIM_VALUE)).alias(CLAIM_VALUE),
+                               was.alias("__was"), changed.alias("__changed")).drop("__new")
+
+
+def country_aliases(real: dict[str, pl.DataFrame], schema_of: dict[str, dict]) -> pl.DataFrame:
+    """(real country code, its name, source) wherever a record refers to the country (in its row, a link row or a claim)
+    and a quote of the record from that source has the country's name, as whole words.
+
+    A replica refers to country AUS where the real row refers to KAZ, and its quotes say 'Kazakhstan': each replica
+    gets an alias row naming its stand-in by the real name, from its copy of the source, so that the references still
+    have their name in the quotes (relation-not-in-quote, quote-supports-row, claim-in-quote), through the same aliases
+    join the real aliases go through. Only the (country, source) pairs some quote needs are added."""
+    from validate.text import as_words, fold_expr, text_in_words
+
+    refers = []  # (citation column, record key, country code)
+    for fk in schema_of[CITATIONS].get("foreignKeys", []):
+        field = fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
+        target = fk["reference"]["resource"]
+        if target in (SOURCES, COUNTRIES):
+            continue
+        pk = schema_of[target]["primaryKey"][0]
+        links = [(target, pk)] + [(name, s["x-cited-via"]) for name, s in schema_of.items() if s.get("x-cited-via")
+                                  and any(f["reference"].get("resource") == target and f["fields"] in (s["x-cited-via"], [s["x-cited-via"]])
+                                          for f in s.get("foreignKeys", []))]
+        for name, via in links:
+            for col in key_columns(name, schema_of[name])[1]:
+                refers.append(real[name].select(pl.lit(field).alias("__field"), pl.col(via).alias("__rec"), pl.col(col).alias("country_id")))
+        _, countries_of_target = key_columns(target, schema_of[target])
+        claims = real[CITATIONS].filter(pl.col(field).is_not_null() & pl.col(CLAIM_COLUMN).is_in(countries_of_target)) \
+            if CLAIM_COLUMN in real[CITATIONS].columns else real[CITATIONS].clear()
+        refers.append(claims.select(pl.lit(field).alias("__field"), pl.col(field).alias("__rec"), pl.col(CLAIM_VALUE).alias("country_id")))
+    refers_df = pl.concat(refers).drop_nulls().unique()
+    fields = refers_df.get_column("__field").unique().to_list()
+    cites = (real[CITATIONS].unpivot(on=fields, index=[SOURCE_ID, "quote"], variable_name="__field", value_name="__rec").drop_nulls("__rec")
+             .select("__field", "__rec", SOURCE_ID, "quote").unique())
+    names = schema_of[COUNTRIES].get("x-names", ["name"])
+    countries = pl.concat([real[COUNTRIES].select("country_id", pl.col(n).alias("__name")) for n in names]).drop_nulls().unique()
+    found = (cites.join(refers_df, on=["__field", "__rec"]).join(countries, on="country_id")
+             .with_columns(words=as_words(fold_expr(pl.col("quote")).str.to_lowercase()))
+             .filter(text_in_words(pl.col("__name"))).select("country_id", "__name", SOURCE_ID).unique().sort("country_id", "__name", SOURCE_ID))
+    already = real[ALIASES].select("country_id", pl.col("alias").alias("__name"), SOURCE_ID)
+    return found.join(already, on=["country_id", "__name", SOURCE_ID], how="anti")
+
+
+def alias_rows(pairs: pl.DataFrame, columns: list[str], replicas: int, real_codes: list[str], all_codes: list[str]) -> pl.DataFrame:
+    """The alias rows of `country_aliases` for replicas >= 1, in the aliases table's columns."""
+    import unicodedata
+
+    slug = {n: re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", n).encode("ascii", "ignore").decode().lower()).strip("-")
+            for n in pairs.get_column("__name").unique().to_list()}
+    rep = pl.col(REP)
+    grown = pl.DataFrame({REP: pl.arange(1, max(1, replicas), eager=True).cast(pl.Int32)}).join(pairs, how="cross")
+    stand_in = shift_countries(pl.col("country_id"), rep, real_codes, all_codes)
+    made = grown.with_columns(
+        pl.concat_str([stand_in.str.to_lowercase(), pl.col("__name").replace_strict(slug), pl.col(SOURCE_ID)], separator="-")
+        .pipe(renamed).alias("alias_id"),
+        stand_in.alias("country_id"), pl.col("__name").alias("alias"), pl.lit("source-spelling").alias("kind"), pl.lit("en").alias("language"),
+        renamed(pl.col(SOURCE_ID)).alias(SOURCE_ID),
+        pl.concat_str([pl.lit("Benchmark replica: the real name of "), pl.col("country_id"),
+                       pl.lit(", whose references this country takes in the replica.")]).alias("note"))
+    return made.select(REP, *[pl.col(c) if c in made.columns else pl.lit(None, dtype=pl.String).alias(c) for c in columns])
+
+
+def retire_replicas(changelog: str, retired: pl.DataFrame, spec: dict, replicas: int) -> str:
+    """The CHANGELOG's Retired lists also retire each replica's copy of a retired ID (retired-id-map wants them equal)."""
+    lines = changelog.split("\n")
+    old = retired.get_column(spec["old"]).to_list()
+    at = {}
+    for i, line in enumerate(lines):
+        parts = line.split("`")
+        if line.lstrip().startswith(("- ", "* ")) and len(parts) >= 3 and parts[1] in old:
+            at[parts[1]] = i
+    after: dict[int, list[str]] = {}
+    last = max(at.values(), default=-1)
+    for r in range(1, replicas):
+        for o in old:
+            if o in at:
+                after.setdefault(last, []).append(f"- `{o}{SUFFIX}{r}`: the benchmark replica's copy of `{o}`")
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        out.extend(after.get(i, []))
+    return "\n".join(out)
 
 
 def generate(real: Path, out: Path, target: int) -> Generated:
@@ -141,24 +363,45 @@ def generate(real: Path, out: Path, target: int) -> Generated:
     (out / "tables").mkdir(parents=True)
     shutil.copytree(real / "schemas", out / "schemas")
     shutil.copytree(real / "sources", out / "sources")
-    for name in ("datapackage.json", "CHANGELOG.md"):
-        shutil.copyfile(real / name, out / name)
+    shutil.copyfile(real / "datapackage.json", out / "datapackage.json")
     res = resources(real)
     schema_of = schemas(real)
     frames = {r["name"]: read_strings(real / r["path"]) for r in res}
-    replicas, n_countries = plan({k: v.height for k, v in frames.items()}, target, len(pycountry.countries))
+    pairs = country_aliases(frames, schema_of)
+    replicas, n_countries = plan({k: v.height for k, v in frames.items()}, target, len(pycountry.countries), pairs.height)
     countries, all_codes = country_table(frames[COUNTRIES], n_countries)
     real_codes = frames[COUNTRIES].get_column("country_id").to_list()
-    rows: dict[str, int] = {}
+    unique_maps = {name: distinct_values(frames[name], replicas, fields)
+                   for name in frames if name != COUNTRIES and (fields := unique_columns(name, schema_of[name]))}
+    grown: dict[str, pl.DataFrame] = {}
     for r in res:
         name = r["name"]
         if name == COUNTRIES:
-            table = countries
-        else:
-            keys, country_cols = key_columns(name, schema_of[name])
-            distinct = any(r.get("rule") == "distinct-records" for r in schema_of[name].get("x-rules", []))
-            homonym_of = schema_of[name]["primaryKey"][0] if distinct and "note" in frames[name].columns else None
-            table = grow(frames[name], replicas, keys, country_cols, real_codes, all_codes, homonym_of)
+            continue
+        keys, country_cols = key_columns(name, schema_of[name])
+        table = grow(frames[name], replicas, keys, country_cols, real_codes, all_codes)
+        for column, mapping in unique_maps.get(name, {}).items():
+            table = replace_values(table, column, mapping)
+        if retired := schema_of[name].get("x-retired-ids"):  # the successor is an ID of any table: no foreign key renames it
+            table = table.with_columns(renamed(pl.col(retired["new"])).alias(retired["new"]))
+        if name == ALIASES:
+            table = pl.concat([table, alias_rows(pairs, frames[name].columns, replicas, real_codes, all_codes)]).sort(REP, maintain_order=True)
+        if name == CITATIONS and CLAIM_COLUMN in table.columns:
+            table = claim_renames(table, schema_of, real_codes, all_codes, unique_maps)
+        specs = [s["fields"] for s in schema_of[name].get("x-rules", []) if s.get("rule") == "distinct-records"]
+        if specs and "note" in table.columns:
+            note = next(f for f in schema_of[name]["fields"] if f["name"] == "note")
+            table = name_twins(table, schema_of[name]["primaryKey"][0], specs, note.get("constraints", {}).get("maxLength", 10**9))
+        grown[name] = table.drop(REP)
+    changelog = (real / "CHANGELOG.md").read_text("utf-8")
+    for name in grown:
+        if retired := schema_of[name].get("x-retired-ids"):
+            changelog = retire_replicas(changelog, frames[name], retired, replicas)
+    (out / "CHANGELOG.md").write_text(changelog, "utf-8")
+    rows: dict[str, int] = {}
+    for r in res:
+        name = r["name"]
+        table = countries if name == COUNTRIES else grown[name]
         if name == SOURCES:
             table = copy_sources(real, out, frames[SOURCES], table, replicas)
         write(table, out / r["path"])
@@ -173,8 +416,10 @@ def copy_sources(real: Path, out: Path, real_sources: pl.DataFrame, grown: pl.Da
     stems = [Path(f).stem for f in names]
     exts = [Path(f).suffix for f in names]
     new_names = [names[i] if rep == 0 else f"{stems[i]}{SUFFIX}{rep}{exts[i]}" for rep in range(replicas) for i in range(n)]
-    grown = grown.with_columns(file_name=pl.Series(new_names), path=pl.lit("sources/") + pl.Series(new_names))
-    originals = [out / p for p in real_sources.get_column("path").to_list()]
+    paths = real_sources.get_column("path").to_list()  # replica 0 keeps its path (an excerpt stays under sources/outside/)
+    new_paths = [paths[i] if rep == 0 else f"sources/{new_names[rep * n + i]}" for rep in range(replicas) for i in range(n)]
+    grown = grown.with_columns(file_name=pl.Series(new_names), path=pl.Series(new_paths))
+    originals = [out / p for p in paths]
     for rep in range(1, replicas):
         for i in range(n):
             target = out / "sources" / new_names[rep * n + i]
@@ -190,12 +435,15 @@ def copy_package(clean: Path, out: Path) -> None:
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(clean, out, ignore=shutil.ignore_patterns("sources"))
-    (out / "sources").mkdir()
-    for f in (clean / "sources").iterdir():
+    for f in (clean / "sources").rglob("*"):
+        if f.is_dir():
+            continue
+        target = out / f.relative_to(clean)
+        target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(f, out / "sources" / f.name)
+            os.link(f, target)
         except OSError:
-            shutil.copyfile(f, out / "sources" / f.name)
+            shutil.copyfile(f, target)
 
 
 def table_path(root: Path, table: str) -> Path:
