@@ -100,3 +100,10 @@ def test_a_note_explains_a_column_in_a_clause_that_starts_with_its_name(note, ex
 
 def test_a_column_name_with_regex_characters_is_matched_literally():
     assert pl.DataFrame({"n": ["acronym.*([: kept"]}).select(explained(pl.col("n"), "acronym.*([")).item()
+
+
+def test_archived_texts_folded_together_equal_each_folded_alone():
+    from validate.provenance import fold_texts
+
+    texts = {"a": "the \u201cSpace\u00a0Days\u201d\n\n  Kazakhstan\u2019s", "b": unicodedata.normalize("NFD", "Türkiye  and\tKazSat"), "c": ""}
+    assert fold_texts(texts) == {k: fold_text(v) for k, v in texts.items()}
