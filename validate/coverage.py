@@ -16,6 +16,7 @@ import polars as pl
 
 from .model import CITATIONS, Package, load
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE
+from .text import explained
 
 # The columns a researcher expects of a satellite or an organisation (GCAT, UCS), reported row by row where empty.
 EXPECTED = {
@@ -131,14 +132,24 @@ def summary(package: Package, frames: dict[str, pl.DataFrame]) -> str:
     agencies = frames["agencies"]
     sourced = citations_with_claims(frames)
     out += ["", f"{frame.height} satellites and projects ({flown.height} launched), {agencies.height} organisations; "
-            f"{sourced} values stated by a citation's own quote (claims); {conflicts(package, frames)} fields on which sources "
-            "conflict, each value kept with its sources (docs/coverage.md lists them, and the dates sources give at different precisions)."]
+            f"{sourced} values tied to the quote that states them (claims), {derived_claims(frames)} of them worked out from it (a "
+            f"time-zone conversion, a translation, a vocabulary term) with the citation's note saying how; {conflicts(package, frames)} fields on "
+            "which sources conflict, each value kept with its sources (docs/coverage.md lists them, and the dates sources give at different "
+            "precisions)."]
     return "\n".join(out)
 
 
 def conflicts(package: Package, frames: dict[str, pl.DataFrame]) -> int:
     split = disagreements(package, frames)
     return split.filter(pl.col("kind") == "conflict").height if split.height else 0
+
+
+def derived_claims(frames: dict[str, pl.DataFrame]) -> int:
+    """Claims whose value is not written as such in the quote: claim-in-quote accepts them on the note's 'claim_value:' clause."""
+    citations = frames[CITATIONS]
+    if CLAIM_COLUMN not in citations.columns:
+        return 0
+    return int(citations.filter(pl.col(CLAIM_COLUMN).is_not_null() & explained(pl.col("note").fill_null(""), CLAIM_VALUE)).height)
 
 
 def citations_with_claims(frames: dict[str, pl.DataFrame]) -> int:

@@ -368,9 +368,11 @@ def timeline_figure(tables: Tables) -> Figure:
     ax.set_xlabel("date (UTC)")
     ax.set_ylabel("country")
 
+    drawn = {item.kind for item in data.items}  # a kind with nothing dated is named in the caption, not the legend
     handles = [
         Line2D([], [], marker=marker, color=colour, markeredgecolor="white", linestyle="none", markersize=7, label=label)
-        for label, _t, _c, marker, colour in KINDS.values()
+        for kind, (label, _t, _c, marker, colour) in KINDS.items()
+        if kind in drawn
     ]
     handles.append(Line2D([], [], color=GREY, alpha=0.5, linewidth=4, label="span of a year or month date"))
     ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False, columnspacing=1.4, handletextpad=0.6)
@@ -848,7 +850,7 @@ def satellites_figure(tables: Tables) -> Figure:
         for index, lane in enumerate(lanes):
             if lane in CENTRAL_ASIA:
                 ax.axhspan(index - 0.5, index + 0.5, color=CA_BAND, zorder=0, linewidth=0)
-    axes[0].set_yticks(range(len(lanes)), [(f"{names[lane]} ({lane})" if lane in names else lane) if lane else "multinational" for lane in lanes])
+    axes[0].set_yticks(range(len(lanes)), [(f"{names[lane]} ({lane})" if lane in names else lane) if lane else "no country given" for lane in lanes])
     for tick, lane in zip(axes[0].get_yticklabels(), lanes, strict=True):
         if lane in CENTRAL_ASIA:
             tick.set_fontweight("bold")
@@ -859,7 +861,8 @@ def satellites_figure(tables: Tables) -> Figure:
     fig.suptitle("Satellites and satellite projects by country", fontsize=11, fontweight="bold")
     caption = (
         f"{total} rows of satellites.csv: one per satellite, constellation or project, whatever its size (a constellation counts once; "
-        "hatched). Country: the one that owns or operates it; 'multinational' where none is given. Central Asian states shaded."
+        "hatched). Country: the one that owns or operates it, where a source gives one. Status: as last known (status_as_of); a plan counts "
+        "as planned until a source says otherwise. Central Asian states shaded."
     )
     fig.supxlabel("\n".join(textwrap.wrap(caption, CAPTION_CHARS)), fontsize=7.5, ha="left", x=0.01, color="#333333")
     return fig
