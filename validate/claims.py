@@ -14,7 +14,7 @@ from .findings import Finding, listed
 from .model import CITATIONS, Package, Table
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, names_of
 from .registry import rule
-from .text import date_in_words, explained, number_in_words, text_in_words
+from .text import explained, text_in_words, value_in_words
 from .types import parse
 
 UNCLAIMABLE = {"note"}  # a note explains a row; it is never a claimed value
@@ -93,10 +93,8 @@ def claim_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Fin
                                                       pl.col("__key").alias("__v"), "__name"))
     kind = pl.DataFrame(kinds, schema={"__table": pl.String, "__column": pl.String, "__kind": pl.String}, orient="row")
     claims = claims.join(kind, on=["__table", "__column"], how="left").join(quotes.distinct.select("__q", "words", "numbers", "dates"), on="__q")
-    v = pl.col("__v")
     direct = claims.filter(pl.col("__kind") != "ref")
-    hit = pl.when(pl.col("__kind") == "date").then(date_in_words(v)).when(pl.col("__kind") == "number").then(number_in_words(v)).otherwise(text_in_words(v))
-    failing = [direct.filter(~hit.fill_null(False)).select("__row", "__v")]
+    failing = [direct.filter(~value_in_words(pl.col("__kind"), pl.col("__v")).fill_null(False)).select("__row", "__v")]
     if refs:
         by_ref = claims.filter(pl.col("__kind") == "ref").join(pl.concat(refs), on=["__table", "__column", "__v"], how="left")
         named = by_ref.filter(text_in_words(pl.col("__name")).fill_null(False)).select("__row").unique()

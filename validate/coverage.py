@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .model import CITATIONS, Package, load
+from .model import CENTRAL_ASIA, CITATIONS, Package, load
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE
 from .text import explained
 
@@ -24,8 +24,7 @@ EXPECTED = {
                    "orbit_class", "status"],
     "agencies": ["founded_date", "country_id", "parent_agency_id"],
 }
-# The five states, and the bodies and treaties issue 11 asks their standing in: "not found" marks a gap to fill.
-STATES = ["KAZ", "UZB", "KGZ", "TJK", "TKM"]
+# The bodies the five states' standing is reported in (with the treaties): "not found" marks a gap to fill.
 BODIES = ["copuos", "organization-of-turkic-states", "cis-interstate-space-council"]
 # Why a satellite may rightly have no launch date: it has not flown.
 NOT_LAUNCHED = ["planned", "in-development"]
@@ -103,12 +102,12 @@ def disagreements(package: Package, frames: dict[str, pl.DataFrame]) -> pl.DataF
 
 def standing(frames: dict[str, pl.DataFrame]) -> list[str]:
     """One row per Central Asian state: its role and start in each body, and its acts on each treaty, or 'not found'."""
-    memberships = frames["memberships"].filter(pl.col("member_country_id").is_in(STATES))
+    memberships = frames["memberships"].filter(pl.col("member_country_id").is_in(list(CENTRAL_ASIA)))
     treaties = frames["agreements"].filter(pl.col("agreement_type") == "treaty").get_column("agreement_id").sort().to_list()
     acts = frames["agreement_actions"] if "agreement_actions" in frames else pl.DataFrame(schema={c: pl.String for c in
                                                                                                   ("agreement_id", "country_id", "action", "action_date")})
     out = ["| state | " + " | ".join(f"`{c}`" for c in BODIES + treaties) + " |", "|---|" + "---|" * (len(BODIES) + len(treaties))]
-    for state in STATES:
+    for state in CENTRAL_ASIA:
         cells = []
         for body in BODIES:
             rows = memberships.filter((pl.col("member_country_id") == state) & (pl.col("body_agency_id") == body))

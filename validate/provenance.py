@@ -8,7 +8,6 @@ never a full-length copy of the citations. Every rule here is `fn(package, frame
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import replace
 
 import polars as pl
@@ -18,7 +17,7 @@ from .model import CITATIONS, COUNTRIES, SOURCES, Package, Table
 from .paths import read_regular
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, names_of, prepare
 from .registry import rule
-from .text import as_words, date_in_words, explained, fold_expr, has_number, number_in_words, precision_prefix, text_in_words
+from .text import as_words, explained, fold_texts, has_number, precision_prefix, text_in_words, value_in_words
 
 
 def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str], list[Finding]]:
@@ -54,14 +53,6 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame,
         ids.append(source_id)
         digests.append(digest)
     return pl.DataFrame({"source_id": ids, "digest": digests}, schema={"source_id": pl.String, "digest": pl.String}), fold_texts(folded), found
-
-
-def fold_texts(texts: dict[str, str]) -> dict[str, str]:
-    """fold_text of every archived file in one polars pass (one select per file costs more than the folding)."""
-    if not texts:
-        return {}
-    frame = pl.DataFrame({"digest": list(texts), "text": [unicodedata.normalize("NFC", t) for t in texts.values()]})
-    return dict(frame.select("digest", fold_expr(pl.col("text"))).iter_rows())
 
 
 @rule("excerpt-header", "provenance")
@@ -137,13 +128,10 @@ def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[
         fields = [f for f in table.fields if f.quoted]
         if not fields:
             continue
-        if name in direct:
-            key, cited_as = table.primary_key[0], direct[name]
-        elif table.cited_via and (parent := next(fk.resource for fk in table.foreign_keys if fk.fields == [table.cited_via])) in direct:
-            key, cited_as = table.cited_via, direct[parent]
-        else:
+        if (quoted := quoted_by(package, table)) is None:
             continue
-        claimed = claimed_values(quotes, cited_as, key, frame)
+        key, cited_as = quoted
+        claimed = claimed_values(quotes, cited_as, key, frame) if name in direct else None  # claims are about the cited record's own columns
         found += facts_of(name, frame, table, key, quotes.cites.select(pl.col(cited_as).alias(key), "__q").drop_nulls().unique(), quotes, claimed)
     return found
 
@@ -175,9 +163,7 @@ def facts_of(name: str, frame: pl.DataFrame, table: Table, key: str, cited: pl.D
     pairs = long.select(key, "__column", "__v").unique().join(cited, on=key, how="left")
     values = (pairs.select("__column", "__v", "__q").drop_nulls().unique().join(kinds, on="__column")
               .join(quotes.distinct.select("__q", "words", "numbers", "dates"), on="__q"))
-    v = pl.col("__v")
-    hit = pl.when(pl.col("__kind") == "text").then(text_in_words(v)).when(pl.col("__kind") == "date").then(date_in_words(v)).otherwise(number_in_words(v))
-    present = values.filter(hit.fill_null(False)).select("__column", "__v", "__q")
+    present = values.filter(value_in_words(pl.col("__kind"), pl.col("__v")).fill_null(False)).select("__column", "__v", "__q")
     supported = pairs.join(present, on=["__column", "__v", "__q"], how="semi").select(key, "__column", "__v").unique()
     failing = long.join(supported, on=[key, "__column", "__v"], how="anti")
     if claimed is not None and claimed.height:
@@ -197,19 +183,26 @@ GENERIC = frozenset(["the", "a", "an", "of", "and", "on", "in", "for", "to", "at
                      "project", "centre", "center", "country", "countries", "state", "states"])
 
 
+def quoted_by(package: Package, table: Table) -> tuple[str, str] | None:
+    """(the table's column that names the cited record, that record's key column in citations): its own key where it is
+    cited directly, its parent's where it is cited through its parent (`x-cited-via`); None where it is not cited."""
+    direct = package.cited_tables()
+    if table.name in direct:
+        return table.primary_key[0], direct[table.name]
+    if table.cited_via and (parent := next(fk.resource for fk in table.foreign_keys if fk.fields == [table.cited_via])) in direct:
+        return table.cited_via, direct[parent]
+    return None
+
+
 def record_quotes(package: Package, frames: Frames, quotes: Quotes) -> dict[str, tuple[str, pl.DataFrame]]:
     """For each cited or link table: (its key column, (key, __q, source_id) of the quotes its rows are checked against)."""
-    direct = package.cited_tables()
     out = {}
     for table in package.tables.values():
         if table.name not in frames:
             continue
-        if table.name in direct:
-            key, cited_as = table.primary_key[0], direct[table.name]
-        elif table.cited_via and (parent := next(fk.resource for fk in table.foreign_keys if fk.fields == [table.cited_via])) in direct:
-            key, cited_as = table.cited_via, direct[parent]
-        else:
+        if (quoted := quoted_by(package, table)) is None:
             continue
+        key, cited_as = quoted
         out[table.name] = (key, quotes.cites.select(pl.col(cited_as).alias(key), "__q", "source_id").drop_nulls([key]).unique())
     return out
 
@@ -404,16 +397,14 @@ def point_back(found: list[Finding], package: Package, frames: Frames, quotes: Q
     """A value missing from its row's quotes is often the effect of a quote edited away from its source: such findings
     name the record's citations, the broken ones first, so that the contributor fixes the cause."""
     broken = {f.row for f in found if f.rule == "quote-not-in-source" and f.row is not None}
-    sources = record_quotes(package, frames, quotes)
     ids = frames[CITATIONS].get_column("citation_id").cast(pl.String).to_list()
     out = []
     for f in found:
-        if f.rule in ("fact-not-in-quote", "relation-not-in-quote") and f.row is not None and f.table in sources and not f.hint:
-            key, cited = sources[f.table]
-            record = frames[f.table].get_column(key)[f.row]
-            rows = quotes.cites.join(cited.filter(pl.col(key) == record).select("__q").unique(), on="__q", how="semi") if record is not None else None
-            rows = [] if rows is None else sorted(r for r in rows.filter(pl.col(package.cited_tables()[sources_table(package, f.table)]) == record)
-                                                  .get_column("__row").to_list())
+        quoted = quoted_by(package, package.tables[f.table]) if f.table in package.tables and f.table in frames else None
+        if f.rule in ("fact-not-in-quote", "relation-not-in-quote") and f.row is not None and quoted and not f.hint:
+            key, cited_as = quoted
+            record = frames[f.table].get_column(key).cast(pl.String)[f.row]
+            rows = [] if record is None else quotes.cites.filter(pl.col(cited_as).cast(pl.String) == record).get_column("__row").sort().to_list()
             bad = [ids[r] for r in rows if r in broken]
             if bad:
                 f = replace(f, hint=f"its citation {', '.join(bad[:3])} no longer matches its source (quote-not-in-source): fix that quote first")
@@ -421,11 +412,3 @@ def point_back(found: list[Finding], package: Package, frames: Frames, quotes: Q
                 f = replace(f, hint=f"the record's quotes are in citations {', '.join(ids[r] for r in rows[:3])}" + (" ..." if len(rows) > 3 else ""))
         out.append(f)
     return out
-
-
-def sources_table(package: Package, name: str) -> str:
-    """The directly cited table whose citations hold a table's quotes: itself, or the parent it is cited through."""
-    table = package.tables[name]
-    if name in package.cited_tables():
-        return name
-    return next(fk.resource for fk in table.foreign_keys if fk.fields == [table.cited_via])

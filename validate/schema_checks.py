@@ -236,7 +236,8 @@ def passes(table: Table, derived: Derived, frame: pl.DataFrame) -> bool:
     exprs = [s.passes.fill_null(True).all() for specs in derived.column_specs.values() for s in specs]
     exprs += [s.passes.fill_null(True).all() for s in derived.frame_specs]
     exprs += [pl.col(f.name).is_not_null().all() for f in table.fields if required(f, table.primary_key)]
-    exprs += [pl.col(f.name).drop_nulls().is_unique().all() for f in table.fields if unique(f, table.primary_key)]
+    # pandera's own unique= (required columns); an optional unique column's check is among the column specs above
+    exprs += [pl.col(f.name).is_unique().all() for f in table.fields if unique(f, table.primary_key) and required(f, table.primary_key)]
     return all(frame.select([e.alias(str(i)) for i, e in enumerate(exprs)]).row(0)) if exprs and frame.height else True
 
 
