@@ -28,9 +28,12 @@ MONTH_NAMES = [MONTHS,
                ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"],
                ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"],
                ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"]]
+# English abbreviations, as catalogues write a date ('2006 Jun 17' in GCAT, '17-JUN-2006'); 'may' is already a name
+MONTH_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
 # (' juni ', ' june ') ...: whole words of the other languages, to their English month (spaces keep 'mai' out of 'maize')
-MONTHS_IN_ENGLISH = ([f" {n} " for language in MONTH_NAMES[1:] for n in language if n not in MONTHS],
-                     [f" {MONTHS[i]} " for language in MONTH_NAMES[1:] for i, n in enumerate(language) if n not in MONTHS])
+MONTHS_IN_ENGLISH = ([f" {n} " for language in MONTH_NAMES[1:] for n in language if n not in MONTHS] + [f" {a} " for a in MONTH_ABBREVIATIONS],
+                     [f" {MONTHS[i]} " for language in MONTH_NAMES[1:] for i, n in enumerate(language) if n not in MONTHS]
+                     + [f" {MONTHS[m - 1]} " for m in MONTH_ABBREVIATIONS.values()])
 
 
 def fold_text(text: str) -> str:
@@ -108,7 +111,7 @@ def english_months(words: pl.Expr) -> pl.Expr:
 
 def date_in_words(value: pl.Expr, words: str = "dates") -> pl.Expr:
     """A partial date is in the quote at its precision: the year; a month written with its year ('September 2025',
-    '2025-09', '09.2025'); a day written with its month ('March 28, 1947', '25 June 2025', '2025-06-25', '05.09.2025').
+    '2025-09', '09.2025', '2025 Sep' as GCAT writes it); a day written with its month ('March 28, 1947', '25 June 2025', '2025-06-25', '05.09.2025').
 
     This is what catches a month or day padded onto a date the source gives less precisely. `words` is the quote's
     words with english_months applied.
@@ -118,7 +121,7 @@ def date_in_words(value: pl.Expr, words: str = "dates") -> pl.Expr:
     name = month.cast(pl.Int8, strict=False).replace_strict(dict(enumerate(MONTHS, 1)), default="?", return_dtype=pl.String)
     d = day.str.strip_chars_start("0")
     english = pl.col(words)
-    month_ok = (in_words(name, " ", year, words=english) | in_words(year, " ", month, words=english)
+    month_ok = (in_words(name, " ", year, words=english) | in_words(year, " ", name, words=english) | in_words(year, " ", month, words=english)
                 | in_words(month, " ", year, words=english))
     day_ok = (in_words(name, " ", d, words=english) | in_words(d, " ", name, words=english) | in_words(year, " ", month, " ", day, words=english)
               | in_words(day, " ", month, " ", year, words=english))

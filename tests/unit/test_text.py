@@ -105,3 +105,14 @@ def test_a_column_name_with_regex_characters_is_matched_literally():
 def test_many_texts_are_folded_in_one_pass_each_to_its_own_key():
     texts = {"a": "the \u201cSpace\u00a0Days\u201d\n\n  Kazakhstan\u2019s", "b": unicodedata.normalize("NFD", "Türkiye  and\tKazSat"), "c": ""}
     assert fold_texts(texts) == {"a": 'the "Space Days" Kazakhstan\'s', "b": "Türkiye and KazSat", "c": ""}
+
+
+@pytest.mark.parametrize(("value", "quote", "expected"), [
+    ("2006-06-17", "S29230\t2006-022A\tKazSat\t2006 Jun 17\t2008 Oct", True),  # a GCAT line
+    ("2008-10", "S29230\t2006-022A\tKazSat\t2006 Jun 17\t2008 Oct", True),
+    ("2014-09-15", "Kazsat-3 2014 Apr 28 2023 Sep 15", True),
+    ("2006-06-18", "KazSat 2006 Jun 17", False),  # another day in a catalogue's abbreviation is still another day
+    ("2008-11", "KazSat 2006 Jun 17 2008 Oct", False),
+])
+def test_dates_written_with_english_month_abbreviations_as_catalogues_write_them(value, quote, expected):
+    assert frame(value, quote).select(date_in_words(pl.col("v"))).item() is expected
