@@ -14,7 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
-from .model import CENTRAL_ASIA, CITATIONS, Package, load
+from . import gcat
+from .model import CENTRAL_ASIA, CITATIONS, SOURCES, Package, load
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE
 from .text import explained
 
@@ -156,7 +157,22 @@ def citations_with_claims(frames: dict[str, pl.DataFrame]) -> int:
     return int(citations.get_column(CLAIM_COLUMN).is_not_null().sum()) if CLAIM_COLUMN in citations.columns else 0
 
 
-def report(package: Package) -> str:
+def archived_release(package: Package, frames: dict[str, pl.DataFrame], prefix: str) -> Path | None:
+    """The newest archived excerpt of a GCAT release file (source IDs `gcat-satcat-DATE`, `gcat-psatcat-DATE`)."""
+    sources = frames[SOURCES].filter(pl.col("source_id").str.starts_with(prefix)).sort("published_date")
+    return package.root / sources.get_column("path")[-1] if sources.height else None
+
+
+def gcat_section(package: Package, frames: dict[str, pl.DataFrame], satcat: Path | None, payloads: Path | None) -> list[str]:
+    satcat = satcat or archived_release(package, frames, "gcat-satcat-")
+    if satcat is None:
+        return ["No GCAT release is archived or given (`--gcat`)."]
+    if payloads is None and satcat == archived_release(package, frames, "gcat-satcat-"):
+        payloads = archived_release(package, frames, "gcat-psatcat-")
+    return gcat.section(frames["satellites"], satcat, payloads)
+
+
+def report(package: Package, satcat: Path | None = None, payloads: Path | None = None) -> str:
     frames = frames_of(package)
     out = ["# Coverage", "", "Generated from the tables by `python -m validate.docs` (or print it: `python -m validate.coverage`); do not edit by hand.",
            "", "## Disagreements kept", "",
@@ -172,6 +188,12 @@ def report(package: Package) -> str:
                 for t, r, c, p, claims, k in split.select("table", "record", "column", "preferred", "claims", "kind").iter_rows()]
     else:
         out.append("No source disagrees with another.")
+    out += ["", "## Satellites against GCAT", "",
+            "Each satellite GCAT lists for the five states (and each whose JCAT the package records), field by field: `agrees`, "
+            "`disagrees` (both values; the citations keep both as claims), `missing in package` or `not in package`. Without "
+            "`--gcat`, the release excerpts archived in `sources/` are read; `python -m validate.coverage --gcat satcat.tsv "
+            "--gcat-payloads psatcat.tsv` checks the package against a newer release.", "",
+            *gcat_section(package, frames, satcat, payloads)]
     out += ["", "## The five states: memberships and treaty acts found", "",
             "'not found' means no source archived in the package states it, not that the state is not a member or party.", "",
             *standing(frames)]
@@ -187,12 +209,18 @@ def report(package: Package) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m validate.coverage", description=__doc__.split("\n\n")[0])
     parser.add_argument("root", nargs="?", default=".", type=Path)
+    parser.add_argument("--gcat", type=Path, help="a GCAT satcat.tsv release file to reconcile the satellites with")
+    parser.add_argument("--gcat-payloads", type=Path, help="the matching GCAT psatcat.tsv (UN registration, end of operations)")
     args = parser.parse_args(argv)
+    for given in (args.gcat, args.gcat_payloads):
+        if given is not None and not given.is_file():
+            print(f"{given}: no such file", file=sys.stderr)
+            return 2
     package, findings = load(args.root)
     if findings:
         print("the package's schemas do not load; run python -m validate first", file=sys.stderr)
         return 2
-    sys.stdout.write(report(package))
+    sys.stdout.write(report(package, args.gcat, args.gcat_payloads))
     return 0
 
 
