@@ -8,6 +8,7 @@ corpus (python -m validate.docs); a rule ID leads to its fault here by one searc
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import unicodedata
@@ -169,9 +170,49 @@ def unreferenced_country(pkg: Path) -> int:
     return append_row(pkg, "countries", {"country_id": "FIN", "name": "Finland", "region": "Northern Europe"})
 
 
+def archive(pkg: Path, relative: str, text: str) -> str:
+    """Archive a new source file; returns its SHA-256."""
+    path = pkg / relative
+    path.write_text(text, "utf-8")
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def uncited_source(pkg: Path) -> int:
+    sha = archive(pkg, "sources/gazette.txt", "Spaceland Gazette, 3 May 2025. The Kazakh Space Agency (KSA) was founded on 3 March 2001.\n")
+    return append_row(pkg, "sources", {"source_id": "spaceland-gazette", "title": "Spaceland Gazette", "extent": "document",
+                                       "path": "sources/gazette.txt", "sha256": sha})
+
+
+def source_recorded_twice(pkg: Path) -> int:
+    """The news archived once and recorded (and cited) under a second ID: the same file, so the same SHA-256."""
     sha = get_cell(pkg, "sources", "spaceland-news", "sha256")
-    return append_row(pkg, "sources", {"source_id": "copy-of-news", "title": "A copy", "extent": "document", "path": "sources/news.txt", "sha256": sha})
+    line = append_row(pkg, "sources", {"source_id": "news-again", "title": "Spaceland News, again", "extent": "document",
+                                       "published_date": "2025-05-02", "path": "sources/news.txt", "sha256": sha})
+    append_row(pkg, "citations", {"citation_id": "agency-ksa-2", "source_id": "news-again", "agency_id": "ksa",
+                                  "quote": "The Kazakh Space Agency (KSA) was founded on 3 March 2001."})
+    return line
+
+
+def page_archived_twice(pkg: Path) -> int:
+    """The almanac's page archived a second time, its address written with another case, www., a trailing dot and slash."""
+    url = "http://www.Example.org./almanac/observatory/"
+    text = f"Address: {url}\nConsulted: 2025-06-05\n\nSpaceland Almanac, 2025. The Spaceland Observatory opened in 1998 near Almaty.\n"
+    line = append_row(pkg, "sources", {"source_id": "almanac-again", "title": "Spaceland Almanac, again", "extent": "excerpt",
+                                       "path": "sources/outside/almanac-again.txt", "sha256": archive(pkg, "sources/outside/almanac-again.txt", text),
+                                       "url": url, "url_checked_date": "2025-06-05"})
+    append_row(pkg, "citations", {"citation_id": "agency-spaceland-observatory-3", "source_id": "almanac-again", "agency_id": "spaceland-observatory",
+                                  "quote": "The Spaceland Observatory opened in 1998 near Almaty."})
+    return line
+
+
+def twin_event(pkg: Path) -> int:
+    """The second forum recorded again under a new ID, its name in other case, with a citation of its own."""
+    line = append_row(pkg, "events", {"event_id": "space-forum-2-bis", "name": "Second Space Forum", "event_type": "edition",
+                                      "parent_event_id": "space-forum", "edition": "2", "start_date": "2025-04", "city": "Almaty",
+                                      "country_id": "KAZ", "status": "held", "status_as_of": "2025-05", "note": "country_id: from the city."})
+    append_row(pkg, "citations", {"citation_id": "event-space-forum-2-bis-1", "source_id": "spaceland-news", "event_id": "space-forum-2-bis",
+                                  "quote": "The second Space Forum was held in Almaty in April 2025"})
+    return line
 
 
 def country_not_iso(pkg: Path) -> int:
@@ -305,6 +346,9 @@ FAULTS: list[Fault] = [
     Fault("noncharacter", "control-character", "agencies", "a noncharacter (U+FFFE)", cell("agencies", "ksa", "note", "a\ufffeb")),
     Fault("tag-character", "control-character", "agencies", "an invisible tag character (U+E0041)", cell("agencies", "ksa", "note", "a\U000e0041b")),
     Fault("markdown-in-a-note", "markdown", "agencies", "Markdown emphasis in a note", cell("agencies", "ksa", "note", "the **first** agency")),
+    Fault("working-note-todo", "working-note", "agencies", "a compiler's to-do left in a note", cell("agencies", "ksa", "note", "TODO: check the decree")),
+    Fault("working-note-phrase", "working-note", "events", "a note that plans the research ('new agency id if found')",
+          cell("events", "space-forum-2", "note", "country_id: from the city. Organiser: new agency id if found.")),
     Fault("mojibake", "mojibake", "countries", "UTF-8 decoded as Latin-1", cell("countries", "KAZ", "name", "KazakhstÃ¡n"),
           also={"relation-not-in-quote": "the country's name, now garbled, is no longer in the quotes that named it"}),
     Fault("huge-cell", "cell-too-long", "agencies", "a million-character cell", cell("agencies", "ksa", "note", "note " + "x" * 1_000_000),
@@ -321,7 +365,8 @@ FAULTS: list[Fault] = [
           cell("agreements", "ksa-kenya-memorandum", "title_supplied", "maybe"),
           also={"fact-not-in-quote": "with no valid title_supplied, the supplied title is checked against the quotes"}),
     Fault("date-not-a-date", "type", "sources", "a date-typed cell that is no date (2025-13-45)",
-          cell("sources", "spaceland-news", "published_date", "2025-13-45")),
+          cell("sources", "spaceland-news", "published_date", "2025-13-45"),
+          also={"status-dated-by-source": "with its date unreadable the news is undated, and the forums' statuses it states are dated"}),
     Fault("uri-not-a-uri", "type", "sources", "an address that is not a URI", cell("sources", "spaceland-news", "url", "somewhere on the web")),
     Fault("required-empty", "required", "agencies", "a required name left empty", cell("agencies", "ksa", "name", "")),
     Fault("required-quoted-empty", "required", "agencies", "a required name written as a quoted empty cell",
@@ -377,6 +422,11 @@ FAULTS: list[Fault] = [
     Fault("same-record-two-ids", "distinct-records", "agencies", "the same agency under a second ID", twin_agency,
           also={"uncited": "the twin has no citation", "fact-not-in-quote": "the twin's name is in no quote of its own",
                 "relation-not-in-quote": "nor its country"}),
+    Fault("source-recorded-twice", "duplicate-source", "sources", "one archived file recorded as two sources (the same SHA-256)",
+          source_recorded_twice),
+    Fault("page-recorded-twice", "duplicate-source", "sources", "one page archived twice, its address differing only in case, www., a dot and a slash",
+          page_archived_twice),
+    Fault("same-event-two-ids", "duplicate-event", "events", "the same edition under a second ID, with its own citation", twin_event),
     # provenance ---------------------------------------------------------------------------------------------------------------------
     Fault("source-file-missing", "source-file-missing", "sources", "an archived source deleted", lambda p: (p / "sources" / "news.txt").unlink() or 2),
     Fault("source-edited-after-hash", "source-hash", "sources", "an archived source edited after its hash was recorded", source_edited),
@@ -396,6 +446,15 @@ FAULTS: list[Fault] = [
           rename_quoted_column),
     Fault("held-event-after-its-report", "not-after-source", "events", "an event reported as held, dated after the report",
           cell("events", "space-forum-2", "start_date", "2025-06"), also={"fact-not-in-quote": NOT_IN_QUOTE}),
+    Fault("status-dated-after-its-source", "status-dated-by-source", "events", "a status dated after the one source that states it",
+          cell("events", "space-forum-2", "status_as_of", "2025-06")),
+    Fault("status-dated-by-a-source-not-stating-it", "status-dated-by-source", "events",
+          "a status dated by a later source that cites the event but does not state its status (the news claims it)",
+          cell("events", "space-forum-2", "status_as_of", "2025-05-30")),
+    Fault("status-dated-when-consulted", "status-dated-by-source", "events", "a status dated the day a page was consulted, after every source citing it",
+          cell("events", "space-forum-1", "status_as_of", "2025-06-01")),
+    Fault("status-dated-with-undated-source", "status-dated-by-source", "events", "a dated status whose only source has no published_date",
+          lambda p: (cell("sources", "spaceland-news", "published_date", "")(p), line_of(p, "events", "space-forum-2"))[-1]),
     Fault("country-code-not-iso", "country-code", "countries", "a well-formed code that is not ISO 3166-1", country_not_iso),
     Fault("member-swapped", "relation-not-in-quote", "memberships", "a member state swapped for another the quotes do not name",
           cell("memberships", "kaz-cos", "member_country_id", "KEN")),
@@ -426,7 +485,8 @@ FAULTS: list[Fault] = [
     Fault("preferred-value-not-claimed", "preferred-value", "agencies", "a row value that none of the citations claiming its column gives",
           cell("agencies", "spaceland-observatory", "founded_date", "2000"), also={"fact-not-in-quote": "2000 is in no quote"}),
     Fault("excerpt-without-address", "excerpt-header", "sources", "an archived excerpt whose first line is not its address",
-          lambda p: ((p / "sources/outside/almanac.txt").write_text("Spaceland Almanac, 2025. The Spaceland Observatory opened in 1998 near Almaty.\n", "utf-8"),
+          lambda p: ((p / "sources/outside/almanac.txt").write_text("Spaceland Almanac, 2025. The Spaceland Observatory opened in 1998 near Almaty. "
+                                                                    "The second Space Forum met in Almaty.\n", "utf-8"),
                      line_of(p, "sources", "spaceland-almanac"))[-1],
           also={"source-hash": "the file changed after its hash was recorded"}),
     Fault("excerpt-consulted-date-differs", "excerpt-header", "sources", "an excerpt whose Consulted line differs from url_checked_date",

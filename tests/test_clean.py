@@ -6,7 +6,7 @@ import hashlib
 import unicodedata
 
 from conftest import ROOT, run_subprocess, run_validator
-from edit import append_row, set_cell
+from edit import append_row, read_rows, set_cell, write_rows
 
 
 def test_clean_package_has_no_findings():
@@ -62,6 +62,40 @@ def test_a_homonym_explained_in_the_note_is_not_a_duplicate(fixture):
                                       "quote": "the Kenya Space Agency signed a memorandum", "agency_id": "kenya-space-agency-2"})
     result = run_validator(fixture)
     assert result.code == 0, result.stdout
+
+
+def twin_of_the_second_forum(fixture, name: str, note: str = "") -> int:
+    line = append_row(fixture, "events", {"event_id": "space-forum-2-bis", "name": name, "event_type": "edition", "parent_event_id": "space-forum",
+                                          "start_date": "2025-04", "city": "Almaty", "country_id": "KAZ", "note": f"country_id: from the city.{note}"})
+    append_row(fixture, "citations", {"citation_id": "event-space-forum-2-bis-1", "source_id": "spaceland-news", "event_id": "space-forum-2-bis",
+                                      "quote": "The second Space Forum was held in Almaty in April 2025"})
+    return line
+
+
+def test_an_event_homonym_explained_in_the_note_is_not_a_duplicate(fixture):
+    twin_of_the_second_forum(fixture, "second Space Forum", " Not space-forum-2: a forum of another series held the same month.")
+    result = run_validator(fixture)
+    assert result.code == 0, result.stdout
+
+
+def test_an_alias_of_an_event_is_one_of_its_names(fixture):
+    """Where the aliases table can name an event (the fixture's cannot, so a copy gets the column), an event named by
+    another's alias on the same date and in the same city is a duplicate."""
+    from edit import field, schema
+
+    def event_aliases(spec: dict) -> None:
+        spec["fields"].insert(3, {**field(spec, "country_id"), "name": "event_id", "constraints": {"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}})
+        spec["foreignKeys"].append({"fields": ["event_id"], "reference": {"resource": "events", "fields": ["event_id"]}})
+        spec["x-rules"][0]["fields"].append("event_id")
+    schema(fixture, "aliases", event_aliases)
+    rows = read_rows(fixture, "aliases")
+    write_rows(fixture, "aliases", [[*r[:3], "event_id" if i == 0 else "", *r[3:]] for i, r in enumerate(rows)])
+    append_row(fixture, "aliases", {"alias_id": "space-forum-2-space-forum-1", "event_id": "space-forum-2", "alias": "Space Forum",
+                                    "kind": "short-name", "source_id": "spaceland-news"})
+    line = twin_of_the_second_forum(fixture, "Space  forum")
+    result = run_validator(fixture)
+    assert result.rules() == {"duplicate-event"}, result.stdout
+    assert [e["line"] for e in result.at("duplicate-event")] == [line]
 
 
 def test_a_named_pipe_never_blocks_a_run(fixture):

@@ -24,6 +24,11 @@ PLACEHOLDERS = ["N/A", "n/a", "NA", "null", "none", "unknown", "-", "?"]
 ASCII_CONTROL = r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]"
 # UTF-8 read as Latin-1 / Windows-1252: 'Ã©', 'Ã¼', 'â€™', 'Ã‡', 'Ð°' ...
 MOJIBAKE = r"[ÃÂÐÑ][\x{80}-\x{BF}‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|â€"
+# A note is written for a reader of the data, never as the compilers' working note (what is still to do, what a
+# research session found or left open): working notes go to docs/research/. These phrases mark one, matched
+# case-insensitively as whole words (their words separated by white space or underscores: "new agency_id").
+WORKING_NOTE_PHRASES = ["new column", "new entity", "new agency id", "if found", "in this session", "todo", "tbd", "fixme", "xxx"]
+WORKING_NOTE = r"(?i:\b(" + "|".join(r"[\s_]+".join(p.split()) for p in WORKING_NOTE_PHRASES) + r")\b)"
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,8 @@ class CellCheck:
     ascii_pattern: str | None = None  # the part of pattern that can match pure-ASCII text (None: nothing can)
     mask: Callable[[pl.Expr], pl.Expr] | None = None  # else: a cheap expression, true where the cell breaks the rule
     refine: Callable[[pl.Expr], pl.Expr] | None = None  # narrows a pattern's matches to real failures
+    detail: Callable[[pl.Expr], pl.Expr] | None = None  # what in a failing cell breaks the rule: `{detail}` in the message
+    hint: str = ""  # what to do about it
     text_only: bool = False  # only for string-typed columns
     prose_only: bool = False  # only for string-typed columns the compilers write (not x-verbatim quotes)
 
@@ -87,6 +94,18 @@ def markdown() -> CellCheck:
                      mask=lambda col: col.str.contains("*", literal=True), prose_only=True)
 
 
+@rule("working-note", "cell")
+def working_note() -> CellCheck:
+    """A value the compilers write (every text field not marked x-verbatim; in practice the notes) is a note for a reader,
+    never a compiler's working note: it has none of the phrases of `WORKING_NOTE_PHRASES` in cells.py ('todo', 'tbd',
+    'fixme', 'new column', 'if found', 'in this session' ...), case-insensitively, as whole words. Working notes belong
+    in docs/research/."""
+    return CellCheck("working note {detail!r} in {value!r}: a note is for a reader of the data",
+                     pattern=WORKING_NOTE, ascii_pattern=WORKING_NOTE, prose_only=True,
+                     detail=lambda col: col.str.extract(WORKING_NOTE, 1).str.to_lowercase().str.replace_all(r"[\s_]+", " "),
+                     hint="move working notes to docs/research/; keep in the note only what a reader needs to know about the row")
+
+
 @rule("mojibake", "cell")
 def mojibake() -> CellCheck:
     """No UTF-8 text mis-decoded as Latin-1 or Windows-1252 (Ã©, â€™ ...)."""
@@ -129,5 +148,7 @@ def check(table: str, strings: pl.DataFrame, text_columns: set[str], ascii_only:
             if not applies(cell, column, text_columns, set(verbatim)):
                 continue
             failing = indexed.filter(cell.fails(pl.col(column)).fill_null(False))
-            found += listed(table, rule_id, column, failing, cell.message)
+            if cell.detail is not None:
+                failing = failing.select("__row", pl.col(column).alias("__value"), cell.detail(pl.col(column)).alias("detail"))
+            found += listed(table, rule_id, column, failing, cell.message, hint=cell.hint)
     return found

@@ -48,16 +48,18 @@ def with_rest(listed: list[Finding], rest: int) -> list[Finding]:
     return listed
 
 
-def listed(table: str, rule: str, column: str, failing: pl.DataFrame, message: str, line_is_row: bool = True) -> list[Finding]:
-    """Turn a frame of (row index, value) into findings, listing at most LIMIT and counting the rest.
+def listed(table: str, rule: str, column: str, failing: pl.DataFrame, message: str, line_is_row: bool = True, hint: str = "") -> list[Finding]:
+    """Turn a frame of (row index, value[, details ...]) into findings, listing at most LIMIT and counting the rest.
 
-    `message` is formatted with the value (`{value}` or `{value!r}`); with line_is_row=False the first
-    column is a physical line number rather than a row index.
+    `message` is formatted with the value (`{value}` or `{value!r}`) and with any further columns of the frame by
+    their names (`{earlier}`); with line_is_row=False the first column is a physical line number rather than a row index.
     """
     if failing.height == 0:
         return []
     out = []
-    for idx, value in failing.head(LIMIT).iter_rows():
+    details = failing.columns[2:]
+    for idx, value, *more in failing.head(LIMIT).iter_rows():
         line, row = (idx + 2, idx) if line_is_row else (idx, None)
-        out.append(Finding(rule, message.format(value=shorten(value)), table, line, column, shorten(value), row=row))
+        text = message.format(value=shorten(value), **{name: shorten(v) for name, v in zip(details, more, strict=True)})
+        out.append(Finding(rule, text, table, line, column, shorten(value), row=row, hint=hint))
     return with_rest(out, failing.height - LIMIT)

@@ -13,9 +13,10 @@ from dataclasses import replace
 import polars as pl
 
 from .findings import LIMIT, Finding, listed
-from .model import CITATIONS, REQUIRED_RESOURCES, Package, Table
+from .model import CITATIONS, EVENTS, REQUIRED_RESOURCES, SOURCES, Package, Table
+from .quotes import names_of
 from .registry import rule
-from .text import closest
+from .text import closest, fold_expr
 
 Frames = dict[str, pl.DataFrame]
 ID_PATTERN = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
@@ -181,6 +182,93 @@ def distinct_records(package: Package, frames: Frames) -> list[Finding]:
     return found
 
 
+def normal_url(url: pl.Expr) -> pl.Expr:
+    """A URL as duplicate-source compares it: scheme and host lowercased, http and https alike, `www.` and a trailing dot of
+    the host dropped, trailing slashes dropped. An address that is not scheme://host... only loses its trailing slashes."""
+    parts = url.str.extract_groups(r"^([A-Za-z][A-Za-z0-9+.\-]*)://([^/?#]*)(.*)$")
+    scheme = parts.struct.field("1").str.to_lowercase().str.replace(r"^https$", "http")
+    host = (parts.struct.field("2").str.to_lowercase().str.replace(r"^([^@]*@)?www\.", "${1}")
+            .str.replace(r"\.(:[0-9]*)?$", "${1}"))
+    whole = pl.when(scheme.is_not_null()).then(pl.concat_str([scheme, pl.lit("://"), host, parts.struct.field("3")])).otherwise(url)
+    return whole.str.strip_chars_end("/")
+
+
+@rule("duplicate-source", "integrity")
+def duplicate_source(package: Package, frames: Frames) -> list[Finding]:
+    """No two rows of sources record one document: the same `sha256`, or the same `url` once normalised (scheme and host
+    in lower case, http and https alike, `www.` and a trailing dot of the host ignored, no trailing slash). The later row
+    is reported, naming the earlier one."""
+    sources = frames.get(SOURCES)
+    if sources is None or "source_id" not in sources.columns:
+        return []
+    found: list[Finding] = []
+    for column, key in (("sha256", pl.col("sha256")), ("url", normal_url(pl.col("url")))):
+        if column not in sources.columns:
+            continue
+        rows = sources.with_row_index("__row").select("__row", pl.col(column).cast(pl.String), key.cast(pl.String).alias("__key"),
+                                                      pl.col("source_id").cast(pl.String))
+        rows = rows.filter(pl.col("__key").is_not_null() & (pl.col("__key") != ""))
+        later = (rows.with_columns(earlier=pl.col("source_id").first().over("__key"))
+                 .filter(pl.col("__row") != pl.col("__row").min().over("__key")).sort("__row"))
+        what = "file (the same SHA-256)" if column == "sha256" else "address"
+        found += listed(SOURCES, "duplicate-source", column, later.select("__row", column, "earlier"),
+                        f"{{value!r}}: the same {what} as the earlier source {{earlier!r}}",
+                        hint="one document is one row of sources: cite the earlier row and drop this one")
+    return found
+
+
+@rule("duplicate-event", "integrity")
+def duplicate_event(package: Package, frames: Frames) -> list[Finding]:
+    """No two rows of events are one event: the same `start_date` (equal as written), the same `city` (or both without a
+    city and in the same `country_id`), and a name in common (the events' names, and any alias the aliases table gives an
+    event, compared case-insensitively with white space folded), unless a note of one of them names the other's
+    event_id (a true homonym). The later row is reported, naming the earlier one."""
+    table, frame = package.tables.get(EVENTS), frames.get(EVENTS)
+    if table is None or frame is None or len(table.primary_key) != 1 or not {"start_date", "city", "country_id"} <= set(frame.columns):
+        return []
+    pk = table.primary_key[0]
+    names = names_of(package, frames).get(EVENTS)
+    if names is None:
+        return []
+    city = fold_expr(pl.col("city").cast(pl.String)).str.to_lowercase()
+    place = pl.when(pl.col("city").is_not_null()).then(pl.concat_str([pl.lit("city "), city])).otherwise(
+        pl.concat_str([pl.lit("country "), pl.col("country_id").cast(pl.String)]))
+    note = pl.col("note").cast(pl.String).fill_null("") if "note" in frame.columns else pl.lit("")
+    events = (frame.with_row_index("__row").select("__row", pl.col(pk).cast(pl.String).alias("__key"), pl.col("start_date").cast(pl.String).alias("__date"),
+                                                   place.alias("__place"), note.alias("__note"))
+              .filter(pl.col("__date").is_not_null() & pl.col("__place").is_not_null())
+              .filter(pl.len().over("__date", "__place") > 1))
+    group = ["__date", "__place", "__name"]
+    members = (events.join(names.select("__key", fold_expr(pl.col("__name")).str.to_lowercase().alias("__name")), on="__key")
+               .select("__row", "__key", *group).unique().filter(pl.len().over(group) > 1))
+    if members.height == 0:
+        return []
+    # the pairs a note excuses (a homonym), either way round: (earlier row, later row), by the IDs each note names
+    rows = members.select("__row", "__key").unique()
+    tokens = (events.join(rows, on="__row", how="semi").select("__row", pl.col("__note").str.extract_all(ID_PATTERN).alias("__key"))
+              .explode("__key").drop_nulls("__key"))
+    named = tokens.join(rows.rename({"__row": "__named"}), on="__key").filter(pl.col("__row") != pl.col("__named"))
+    excused = named.select(pl.min_horizontal("__row", "__named").alias("__earlier"), pl.max_horizontal("__row", "__named").alias("__row")).unique()
+    # a row is a duplicate where, in one of its groups, more rows come before it than its note pairs excuse
+    ranked = members.with_columns(__before=pl.col("__row").rank("ordinal").over(group) - 1)
+    excuses = (ranked.select("__row", *group).join(excused, on="__row")
+               .join(members.select(pl.col("__row").alias("__earlier"), *group), on=["__earlier", *group], how="semi")
+               .group_by("__row", *group).agg(__excused=pl.len()))
+    late = (ranked.join(excuses, on=["__row", *group], how="left").filter(pl.col("__before") > pl.col("__excused").fill_null(0))
+            .group_by("__row").agg(pl.col("__key", "__date", "__place").first(), pl.col("__name").min()).sort("__row"))  # one row: one key, date, place
+    # the earlier row each listed row duplicates: the first one its note does not excuse (bounded by LIMIT rows)
+    shown = late.head(LIMIT)
+    earlier = (shown.select("__row", "__date", "__place", "__name").join(members.select(pl.col("__row").alias("__earlier"), pl.col("__key").alias("earlier"), *group),
+                                                                         on=group)
+               .filter(pl.col("__earlier") < pl.col("__row")).join(excused, on=["__earlier", "__row"], how="anti")
+               .group_by("__row").agg(pl.col("earlier").sort_by("__earlier").first()))
+    failing = late.join(earlier, on="__row", how="left").sort("__row").select("__row", "__key", "earlier", pl.col("__name").alias("name"))
+    return listed(EVENTS, "duplicate-event", pk, failing,
+                  "{value!r}: the same start_date, place and name ({name!r}) as the earlier event {earlier!r}",
+                  hint="merge the two rows, or name the other event_id in the note to explain a homonym")
+
+
 def check(package: Package, frames: Frames) -> list[Finding]:
-    return [f for fn in (foreign_key, uncited, unreferenced, min_children, no_cycle, distinct_records) for f in fn(package, frames)]
+    rules = (foreign_key, uncited, unreferenced, min_children, no_cycle, distinct_records, duplicate_source, duplicate_event)
+    return [f for fn in rules for f in fn(package, frames)]
 

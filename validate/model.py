@@ -21,6 +21,7 @@ from .paths import PathGuard, read_regular
 from .registry import rule
 
 SOURCES, CITATIONS, COUNTRIES = "sources", "citations", "countries"
+EVENTS = "events"  # the table duplicate-event reads
 CENTRAL_ASIA = ("KAZ", "UZB", "KGZ", "TJK", "TKM")  # the five states the package is about, in the order the figures and reports list them
 REQUIRED_RESOURCES = (SOURCES, CITATIONS, COUNTRIES)
 MAX_JSON = 50 << 20  # a descriptor or schema larger than this is refused, not parsed

@@ -324,6 +324,18 @@ def alias_not_in_source(package: Package, frames: Frames, quotes: Quotes) -> lis
     return found
 
 
+def stating_sources(quotes: Quotes, cited_as: str, key: str, column: str) -> pl.DataFrame:
+    """(key, source_id, published_date) of the sources that state a record's `column`: those whose citations claim a value
+    for it where the record has such claims (an earlier page citing the record may have announced it as planned), else
+    every source citing the record. Records with no citation have no row."""
+    cites = quotes.cites.filter(pl.col(cited_as).is_not_null()).select(pl.col(cited_as).alias(key), "source_id", "published_date", CLAIM_COLUMN)
+    claimed = cites.filter(pl.col(CLAIM_COLUMN) == column)
+    return pl.concat([claimed, cites.join(claimed.select(key).unique(), on=key, how="anti")]).select(key, "source_id", "published_date").unique()
+
+
+WELL_FORMED_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"  # a malformed date is the pattern rule's
+
+
 @rule("not-after-source", "provenance")
 def not_after_source(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
     """A date a source reports as past (`field`, optionally only `when` other columns have given values) is not after
@@ -336,22 +348,49 @@ def not_after_source(package: Package, frames: Frames, quotes: Quotes) -> list[F
         if name not in direct:
             continue
         key = table.primary_key[0]
-        cites = quotes.cites.filter(pl.col(direct[name]).is_not_null())
         for spec in table.rules_of("not-after-source"):
             column = spec["field"]
-            claimed = cites.filter(pl.col(CLAIM_COLUMN) == column).select(pl.col(direct[name]).alias(key), "published_date")
-            dates = pl.concat([claimed, cites.select(pl.col(direct[name]).alias(key), "published_date")
-                               .join(claimed.select(key).unique(), on=key, how="anti")]).drop_nulls().unique()
+            dates = stating_sources(quotes, direct[name], key, column).select(key, "published_date").drop_nulls().unique()
             when = pl.lit(True)
             for col, values in spec.get("when", {}).items():
                 when = when & pl.col(col).is_in(values).fill_null(False)
-            well_formed = pl.col(column).str.contains(r"^\d{4}(-\d{2}(-\d{2})?)?$")  # a malformed date is the pattern rule's
+            well_formed = pl.col(column).str.contains(WELL_FORMED_DATE)
             rows = frame.with_row_index("__row").filter(when & well_formed.fill_null(False)).select("__row", key, column)
             value, reported = precision_prefix(pl.col(column), pl.col("published_date"))
             late = (rows.join(dates, on=key, how="inner").filter(value > reported)
                     .group_by("__row").agg(pl.col(column).first()).sort("__row"))
             found += listed(name, "not-after-source", column, late.select("__row", column),
                             "{value!r} is after the date of a source that reports it as past")
+    return found
+
+
+# `STATUS_AS_OF` is the date at which a record's `STATUS` was true, as dated by a source that states it.
+STATUS, STATUS_AS_OF = "status", "status_as_of"
+
+
+@rule("status-dated-by-source", "provenance")
+def status_dated_by_source(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
+    """`status_as_of`, in every table that has it, is the date of a source that states the status, never the day a page
+    was consulted: not after the latest `published_date` of the sources that state it (those whose citations claim
+    `status` for the record, else every source citing the record), compared at their shared precision; and empty where
+    none of those sources is dated (the row gives bounds instead)."""
+    found: list[Finding] = []
+    direct = package.cited_tables()
+    for name, frame in frames.items():
+        if name not in direct or STATUS_AS_OF not in frame.columns:
+            continue
+        key = package.tables[name].primary_key[0]
+        latest = stating_sources(quotes, direct[name], key, STATUS).group_by(key).agg(pl.col("published_date").max())  # null: none is dated
+        rows = (frame.with_row_index("__row").select("__row", key, pl.col(STATUS_AS_OF).cast(pl.String))
+                .filter(pl.col(STATUS_AS_OF).str.contains(WELL_FORMED_DATE).fill_null(False)))
+        value, stated = precision_prefix(pl.col(STATUS_AS_OF), pl.col("published_date"))
+        bad = (rows.join(latest, on=key, how="inner").filter(pl.col("published_date").is_null() | (value > stated)).sort("__row")
+               .select("__row", STATUS_AS_OF, why=pl.when(pl.col("published_date").is_null())
+                       .then(pl.lit("is given, but no source stating the status is dated"))  # each under 80 characters: listed shortens
+                       .otherwise(pl.concat_str([pl.lit("is after "), pl.col("published_date"), pl.lit(", the date of the newest source stating the status")]))))
+        found += listed(name, "status-dated-by-source", STATUS_AS_OF, bad, "status_as_of {value!r} {why}",
+                        hint="status_as_of is the date of the source that states the status (the newest, if several do), never the day "
+                             "a page was consulted; where no such source is dated, leave it empty and give bounds instead")
     return found
 
 
@@ -389,7 +428,8 @@ def check(package: Package, frames: Frames) -> tuple[list[Finding], Quotes | Non
         return found, None
     digests, texts, more = read_sources(package, frames[SOURCES])
     quotes = prepare(package, frames, digests, texts)
-    rules = (quote_not_in_source, fact_not_in_quote, relation_not_in_quote, quote_supports_row, alias_not_in_source, not_after_source)
+    rules = (quote_not_in_source, fact_not_in_quote, relation_not_in_quote, quote_supports_row, alias_not_in_source, not_after_source,
+             status_dated_by_source)
     return found + more + point_back([f for fn in rules for f in fn(package, frames, quotes)], package, frames, quotes), quotes
 
 
