@@ -101,6 +101,52 @@ def disagreements(package: Package, frames: dict[str, pl.DataFrame]) -> pl.DataF
     return split.with_columns(pl.Series("kind", kinds, dtype=pl.String))
 
 
+# How much a value can rest on, best first (sources.source_type): a referee weighs a value by the best source behind it.
+SOURCE_RANK = ["depositary", "official-register", "body", "catalogue", "press", "secondary", "encyclopedia", "mirror"]
+
+
+def best_sources(package: Package, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """One row per claimed value a row holds (table, record, column, value): the best kind of source that claims it."""
+    citations, sources = frames[CITATIONS], frames[SOURCES]
+    if CLAIM_COLUMN not in citations.columns or "source_type" not in sources.columns:
+        return pl.DataFrame(schema={"table": pl.String, "record": pl.String, "column": pl.String, "value": pl.String, "best": pl.String})
+    rank = sources.select("source_id", pl.col("source_type").replace_strict(SOURCE_RANK, list(range(len(SOURCE_RANK))), default=len(SOURCE_RANK),
+                                                                            return_dtype=pl.Int32).alias("rank"))
+    parts = []
+    for table, cited_as in package.cited_tables().items():
+        if table not in frames:
+            continue
+        key = package.tables[table].primary_key[0]
+        claims = citations.filter(pl.col(cited_as).is_not_null() & pl.col(CLAIM_COLUMN).is_not_null()).join(rank, on="source_id", how="left")
+        held = frames[table].unpivot(index=key, variable_name="column", value_name="value").drop_nulls("value").rename({key: "record"})
+        best = (claims.rename({cited_as: "record", CLAIM_COLUMN: "column", CLAIM_VALUE: "value"})
+                .join(held, on=["record", "column", "value"], how="inner")
+                .group_by("record", "column", "value").agg(pl.col("rank").min()))
+        parts.append(best.with_columns(pl.lit(table).alias("table")))
+    if not parts:
+        return pl.DataFrame()
+    labels = [*SOURCE_RANK, "untyped"]
+    return (pl.concat(parts).with_columns(pl.col("rank").fill_null(len(SOURCE_RANK)).map_elements(lambda r: labels[r], return_dtype=pl.String).alias("best"))
+            .select("table", "record", "column", "value", "best").sort("table", "record", "column"))
+
+
+def source_kinds(package: Package, frames: dict[str, pl.DataFrame]) -> list[str]:
+    """The claimed values rows hold, counted by the best kind of source behind each; those that rest only on an encyclopedia or a mirror listed."""
+    best = best_sources(package, frames)
+    if best.height == 0:
+        return ["No claimed value, or the sources are not typed."]
+    counts = best.group_by("table", "best").len().pivot(on="best", index="table", values="len").fill_null(0).sort("table")
+    kinds = [k for k in [*SOURCE_RANK, "untyped"] if k in counts.columns]
+    out = ["| table | " + " | ".join(kinds) + " |", "|---|" + "---:|" * len(kinds)]
+    out += [f"| {row['table']} | " + " | ".join(str(row[k]) for k in kinds) + " |" for row in counts.iter_rows(named=True)]
+    weak = best.filter(pl.col("best").is_in(["encyclopedia", "mirror"]))
+    out += ["", f"{weak.height} values rest only on an encyclopedia or a mirror copy: a primary, official or catalogue source is still to be found for them."]
+    if weak.height:
+        out += ["", "| table | record | column | value | best source |", "|---|---|---|---|---|"]
+        out += [f"| {t} | `{r}` | `{c}` | {cell(v)} | {b} |" for t, r, c, v, b in weak.iter_rows()]
+    return out
+
+
 def standing(frames: dict[str, pl.DataFrame]) -> list[str]:
     """One row per Central Asian state: its role and start in each body, and its acts on each treaty, or 'not found'."""
     memberships = frames["memberships"].filter(pl.col("member_country_id").is_in(list(CENTRAL_ASIA)))
@@ -188,6 +234,9 @@ def report(package: Package, satcat: Path | None = None, payloads: Path | None =
                 for t, r, c, p, claims, k in split.select("table", "record", "column", "preferred", "claims", "kind").iter_rows()]
     else:
         out.append("No source disagrees with another.")
+    out += ["", "## The best source behind each value", "",
+            "Each value a row holds that citations claim, counted by the best kind of source that claims it (`sources.source_type`: "
+            + ", ".join(SOURCE_RANK) + ", best first).", "", *source_kinds(package, frames)]
     out += ["", "## Satellites against GCAT", "",
             "Each satellite GCAT lists for the five states (and each whose JCAT the package records), field by field: `agrees`, "
             "`disagrees` (both values; the citations keep both as claims), `missing in package` or `not in package`. Without "
