@@ -70,3 +70,20 @@ def test_each_state_s_standing_is_listed_or_marked_not_found(package):
     frames["memberships"] = frames["memberships"].filter(pl.col("membership_id") != "kaz-copuos")
     row = next(line for line in coverage.standing(frames) if line.startswith("| KAZ |"))
     assert row.split(" | ")[1] == "not found"
+
+
+def test_a_value_is_counted_by_the_best_kind_of_source_behind_it(package):
+    """A value claimed by a mirror alone is listed as resting on a mirror; typed as a catalogue, it no longer is."""
+    frames = coverage.frames_of(load(package)[0])
+    best = coverage.best_sources(load(package)[0], frames)
+    weak = best.filter(pl.col("best") == "mirror")
+    assert weak.height > 0, "the package still holds values that rest on a mirror copy"
+    table, record, column = weak.select("table", "record", "column").row(0)
+    citations = frames["citations"]
+    cited_as = load(package)[0].cited_tables()[table]
+    claiming = citations.filter((pl.col(cited_as) == record) & (pl.col("claim_column") == column)).get_column("source_id").unique().to_list()
+    frames["sources"] = frames["sources"].with_columns(
+        pl.when(pl.col("source_id").is_in(claiming)).then(pl.lit("catalogue")).otherwise(pl.col("source_type")).alias("source_type"))
+    again = coverage.best_sources(load(package)[0], frames)
+    assert again.filter((pl.col("record") == record) & (pl.col("column") == column)).get_column("best").to_list() == ["catalogue"]
+    assert f"| {table} | `{record}` | `{column}` |" in "\n".join(coverage.source_kinds(load(package)[0], coverage.frames_of(load(package)[0])))
