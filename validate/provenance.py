@@ -227,9 +227,13 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
                     .join(names[fk.resource].select("__key").unique(), on="__key", how="semi"))  # a dangling key is foreign-key's
             if rows.height == 0:
                 continue
-            pairs = rows.select("__rec", "__key").unique()
-            candidates = (pairs.join(names[fk.resource], on="__key").join(cited.rename({key: "__rec"}), on="__rec")
-                          .filter(pl.col("__source").is_null() | (pl.col("__source") == pl.col("source_id"))))
+            pairs = rows.select("__rec", "__key").unique().join(cited.rename({key: "__rec"}), on="__rec")
+            referenced = names[fk.resource]
+            # own names on the key alone; an alias on (key, its source): never every alias of a record times every quote
+            candidates = pl.concat([
+                pairs.join(referenced.filter(pl.col("__source").is_null()).select("__key", "__name"), on="__key"),
+                pairs.join(referenced.filter(pl.col("__source").is_not_null()).select("__key", "__name", pl.col("__source").alias("source_id")),
+                           on=["__key", "source_id"])], how="diagonal_relaxed")
             tests = candidates.select("__name", "__q").unique().join(quotes.distinct.select("__q", "words"), on="__q")
             present = tests.filter(text_in_words(pl.col("__name")).fill_null(False)).select("__name", "__q")
             supported = candidates.join(present, on=["__name", "__q"], how="semi").select("__rec", "__key").unique()
@@ -241,8 +245,9 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
 
 
 def stated_values(package: Package, frames: Frames, names: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """For each directly cited table: (key, value, kind) for every value its records state: their quoted fields and
-    names, and the names of the records their foreign keys and their link rows' foreign keys refer to."""
+    """For each directly cited table: (key, value, kind, source) for every value its records state: their quoted fields and
+    names, and the names of the records their foreign keys and their link rows' foreign keys refer to. `__source` is the
+    source an alias was found in (null for every other value), for the rules that scope an alias to its own source."""
     out: dict[str, pl.DataFrame] = {}
     for name in package.cited_tables():
         if name not in frames:
@@ -253,20 +258,22 @@ def stated_values(package: Package, frames: Frames, names: dict[str, pl.DataFram
         sources = [(table, frames[name], key)] + [(t, frames[t.name], t.cited_via) for t in package.tables.values()
                                                   if t.cited_via and t.name in frames and any(fk.fields == [t.cited_via] and fk.resource == name
                                                                                                for fk in t.foreign_keys)]
-        if name in names:  # the record's own names and aliases (an alias only in quotes of its source: relation-not-in-quote checks that)
-            parts.append(names[name].select("__key", pl.col("__name").alias("__v"), pl.lit("text").alias("__kind")))
+        if name in names:  # the record's own names and aliases, an alias with the source it was found in
+            parts.append(names[name].select("__key", pl.col("__name").alias("__v"), pl.lit("text").alias("__kind"), "__source"))
         for tab, frame, via in sources:
             for f in tab.fields:
                 if f.quoted or f.name in tab.names:
                     kind = f.quoted.kind if f.quoted else "text"
                     parts.append(frame.select(pl.col(via).cast(pl.String).alias("__key"), pl.col(f.name).cast(pl.String).alias("__v"),
-                                              pl.lit(kind).alias("__kind")))
+                                              pl.lit(kind).alias("__kind"), pl.lit(None, dtype=pl.String).alias("__source")))
             for fk in tab.foreign_keys:
                 if len(fk.fields) == 1 and fk.resource in names and fk.fields[0] not in (via, tab.cited_via):
                     refs = frame.select(pl.col(via).cast(pl.String).alias("__key"), pl.col(fk.fields[0]).cast(pl.String).alias("__ref"))
-                    parts.append(refs.join(names[fk.resource].select(pl.col("__key").alias("__ref"), pl.col("__name").alias("__v")), on="__ref")
-                                 .select("__key", "__v", pl.lit("text").alias("__kind")))
-        out[name] = pl.concat(parts).drop_nulls().unique() if parts else pl.DataFrame(schema={"__key": pl.String, "__v": pl.String, "__kind": pl.String})
+                    parts.append(refs.unique().join(names[fk.resource].select(pl.col("__key").alias("__ref"), pl.col("__name").alias("__v"), "__source"),
+                                                    on="__ref")
+                                 .select("__key", "__v", pl.lit("text").alias("__kind"), "__source"))
+        empty = pl.DataFrame(schema={"__key": pl.String, "__v": pl.String, "__kind": pl.String, "__source": pl.String})
+        out[name] = pl.concat(parts).drop_nulls(["__key", "__v"]).unique() if parts else empty
     return out
 
 
@@ -288,13 +295,16 @@ def quote_supports_row(package: Package, frames: Frames, quotes: Quotes) -> list
         generic = [v for v in text_values if not meaningful(v)]
         values = values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in(generic)))
         cites = quotes.cites.filter(pl.col(CLAIM_COLUMN).is_null()).select("__row", pl.col(cited_as).alias("__key"), "__q").drop_nulls("__key")
-        tests = cites.select("__key", "__q").unique().join(values, on="__key").select("__v", "__kind", "__q").unique()
-        tests = tests.join(quotes.distinct.select("__q", "words", "numbers"), on="__q")
+        values = values.select("__key", "__v", "__kind").unique()  # an alias of any source counts here (relation-not-in-quote scopes aliases)
+        pairs = cites.select("__key", "__q").unique()
+        candidates = pairs.join(values, on="__key")
+        tests = candidates.select("__v", "__kind", "__q").unique().join(quotes.distinct.select("__q", "words", "numbers"), on="__q")
         v = pl.col("__v")
         hit = (pl.when(pl.col("__kind") == "text").then(text_in_words(v)).when(pl.col("__kind") == "date").then(has_number(v.str.slice(0, 4)))
                .otherwise(has_number(v)))
         present = tests.filter(hit.fill_null(False)).select("__v", "__q")
-        supported = cites.join(values, on="__key").join(present, on=["__v", "__q"], how="semi").select("__row").unique()
+        supported_pairs = candidates.join(present, on=["__v", "__q"], how="semi").select("__key", "__q").unique()
+        supported = cites.join(supported_pairs, on=["__key", "__q"], how="semi").select("__row")
         found_rows.append(cites.join(supported, on="__row", how="anti").select("__row"))
     failing = pl.concat(found_rows).unique().sort("__row") if found_rows else pl.DataFrame()
     if failing.height == 0:
