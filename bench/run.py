@@ -1,8 +1,9 @@
 """Benchmark of `python -m validate` against frictionless and a bare polars read, on synthetic packages.
 
     .venv/bin/python bench/run.py                       # scales 10k, 100k, 1M rows
-    .venv/bin/python bench/run.py --scales 10000 --skip-frictionless
+    .venv/bin/python bench/run.py --scales 10000 100000 --skip-frictionless
     .venv/bin/python bench/run.py --big                 # adds 4M rows
+    .venv/bin/python bench/run.py --ref HEAD --data-ref HEAD   # validator and package as committed, while others edit
 
 For each scale: generate a clean package (bench/synth.py) and require our validator to find it
 valid; copy it and plant eight defects at known rows (five that frictionless can also see); then time `python -m validate`,
@@ -55,6 +56,7 @@ def python() -> str:
 
 
 VALIDATOR = {"cwd": REPO}  # the folder `python -m validate` runs from: the working tree, or a git ref extracted by --ref
+DATA = {"root": REPO}  # the real package that is timed and grown: the working tree, or a git ref extracted by --data-ref
 
 
 def ours(root: Path, fmt: str = "json") -> measure.Measured:
@@ -67,6 +69,17 @@ def extract_ref(ref: str, out: Path) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", ref, "validate"], check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target
+
+
+def extract_data(ref: str, out: Path) -> Path:
+    """The whole package as of a git ref, extracted read-only into out/data-<ref>/: a stable package to grow while the
+    working tree's tables are being edited (nothing in the repo changes)."""
+    target = out / f"data-{ref.replace('/', '_')}"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", ref], check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
     return target
 
@@ -109,7 +122,7 @@ def log(msg: str) -> None:
 def bench_scale(target: int, out: Path, skip_frictionless: bool, failures: list[str]) -> Row:
     clean, damaged = out / f"rows-{target}" / "clean", out / f"rows-{target}" / "defects"
     start = time.perf_counter()
-    generated = synth.generate(REPO, clean, target)
+    generated = synth.generate(DATA["root"], clean, target)
     generate_s = time.perf_counter() - start
     log(f"[{target:,}] generated {generated.total_rows:,} rows ({generated.replicas} replicas) in {generate_s:.1f} s: {generated.rows}")
 
@@ -152,12 +165,13 @@ def bench_scale(target: int, out: Path, skip_frictionless: bool, failures: list[
 
 
 def bench_real(skip_frictionless: bool, failures: list[str]) -> Row:
-    mine = ours(REPO, "text")
+    real = DATA["root"]
+    mine = ours(real, "text")
     if mine.exit_code != 0:
         failures.append(f"the real package does not validate (exit {mine.exit_code})")
-    theirs = None if skip_frictionless else frictionless(REPO)
-    rows = sum(synth.read_strings(REPO / r["path"]).height for r in synth.resources(REPO))
-    return Row("real package", rows, csv_mb(REPO), mine, theirs, polars_read(REPO))
+    theirs = None if skip_frictionless else frictionless(real)
+    rows = sum(synth.read_strings(real / r["path"]).height for r in synth.resources(real))
+    return Row("real package", rows, csv_mb(real), mine, theirs, polars_read(real))
 
 
 def markdown(results: list[dict]) -> str:
@@ -206,14 +220,15 @@ def profile(root: Path, out: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scales", type=lambda s: [int(x.replace("_", "")) for x in s.split(",")], default=DEFAULT_SCALES,
-                        help="comma-separated total row counts (default: 10000,100000,1000000)")
+    parser.add_argument("--scales", nargs="+", default=None,
+                        help="total row counts, separated by spaces or commas (default: 10000 100000 1000000)")
     parser.add_argument("--big", action="store_true", help=f"add a scale of {BIG:,} rows")
     parser.add_argument("--skip-frictionless", action="store_true", help="do not run frictionless (slow at 1M rows and more)")
     parser.add_argument("--no-real", action="store_true", help="do not time the real package")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="where packages are written (default: bench/out, git-ignored)")
     parser.add_argument("--keep", action="store_true", help="keep the generated packages")
     parser.add_argument("--ref", help="benchmark validate/ as of this git ref (e.g. HEAD) instead of the working tree")
+    parser.add_argument("--data-ref", help="time and grow the package as of this git ref (e.g. HEAD) instead of the working tree")
     parser.add_argument("--profile", action="store_true", help="cProfile our validator on the largest clean package")
     parser.add_argument("--docs", action="store_true", help="write the table into docs/performance.md")
     parser.add_argument("--docs-from", type=Path, help="only render docs/performance.md's table from a results.json of an earlier run")
@@ -222,13 +237,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.docs_from:
         write_docs(json.loads(args.docs_from.read_text("utf-8")), REPO / "docs" / "performance.md")
         return 0
-    scales = args.scales + ([BIG] if args.big and BIG not in args.scales else [])
+    chosen = [int(x.replace("_", "")) for arg in args.scales for x in arg.split(",") if x] if args.scales else DEFAULT_SCALES
+    scales = chosen + ([BIG] if args.big and BIG not in chosen else [])
 
     if args.ref:
         VALIDATOR["cwd"] = extract_ref(args.ref, args.out)
         log(f"validator: validate/ as of {args.ref}, extracted to {VALIDATOR['cwd']}")
+    if args.data_ref:
+        DATA["root"] = extract_data(args.data_ref, args.out)
+        log(f"package: as of {args.data_ref}, extracted to {DATA['root']}")
     failures: list[str] = []
-    if differ := synth.style_check(REPO):
+    if differ := synth.style_check(DATA["root"]):
         failures.append(f"polars does not write these real tables back byte for byte, the synthetic CSVs may differ in style: {differ}")
     rows = [] if args.no_real else [bench_real(args.skip_frictionless, failures)]
     args.out.mkdir(parents=True, exist_ok=True)

@@ -4,24 +4,29 @@ Growth is by replication of the real rows, which is what keeps every rule of the
 replica 0 is the real package, and replica r >= 1 is a copy of every table but `countries` in
 which every key (primary keys and foreign keys to tables other than `countries`, self-references
 included) gets the suffix `-s<r>`. Each replica has its own copies of the archived source files
-(`sources/<stem>-s<r>.txt`, byte-identical to the original, so the SHA-256 in `sources.csv` holds),
-so quotes stay verbatim substrings of their sources, and names, years and numbers stay in the
+(`sources/<stem>-s<r>.txt`) and its own addresses: the URL gets the query parameter
+`benchmark-replica=<r>`, an excerpt's `Address:` line says so and any other file gets a last line naming the
+replica, so that no two sources share a file (SHA-256, recorded anew) or an address (duplicate-source), while
+quotes stay verbatim substrings of their sources, and names, years and numbers stay in the
 quotes (or explained by the real notes). `countries` grows too, up to the 249 ISO 3166-1 codes that
 pycountry knows: replica r shifts the 28 real country codes onto the list of all codes, so that every
 country is referred to and every code is a real one. Every table grows in proportion to its size in
 the real package; the total row count is N rounded to a whole number of replicas.
 
 What a plain copy would break, each replica puts right: a claim (`citations.claim_value`) of a key
-column gets the replica's suffix and one of a country column the replica's shift; the optional unique
-identifiers (`satellites.cospar_id`, `norad_id`) get values of the replica's own (NORAD IDs moved on
-by a step above every real one, COSPAR IDs three piece letters for the replica), and the citations
-claiming them say so in a `claim_value:` note clause; a country that stands in for a real one gets,
+column gets the replica's suffix and one of a country column the replica's shift; every optional unique
+column (`unique` in its Table Schema and no key: `satellites.cospar_id`, `norad_id`, `gcat_jcat`,
+`agencies.gcat_code`) gets values of the replica's own, valid in the column (an integer moved on by a
+step above every real one, a text a suffix or a tail in the alphabet its pattern ends with: `distinct_values`),
+and the citations claiming them say so in a `claim_value:` note clause; a country that stands in for a real one gets,
 from the replica's copy of each source whose quotes name the real country for a record that refers
 to it, an alias row with the real country's name (one row per source, as the alias rules ask), so
 that relations, claims and quotes still find their country's name; the successors in `retired_ids`
-get the suffix, and the replica's retired IDs are added to the CHANGELOG's Retired list; and a
-replica row with the same name, type and country as an earlier row names that row's ID in its note,
-as a note explains a true homonym (distinct-records).
+get the suffix, and the replica's retired IDs are added to the CHANGELOG's Retired list of the release
+that retired the original; a replica row with the same name, type and country as an earlier row names
+that row's ID in its note, as a note explains a true homonym (distinct-records); and a replica of a
+dated event is placed by its (shifted) country rather than its city, naming any earlier event of the
+same date and country in its note (duplicate-event).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from pathlib import Path
 import polars as pl
 
 COUNTRIES, SOURCES, CITATIONS, ALIASES = "countries", "sources", "citations", "aliases"
+EVENTS = "events"  # the table duplicate-event reads (its columns are the rule's: start_date, city, country_id, name)
 CLAIM_COLUMN, CLAIM_VALUE, SOURCE_ID = "claim_column", "claim_value", "source_id"
 SUFFIX = "-s"
 REP = "__rep"  # the replica a grown row belongs to, while the package is generated
@@ -154,50 +160,138 @@ def renamed(key: pl.Expr) -> pl.Expr:
 
 
 def unique_columns(name: str, schema: dict) -> dict[str, dict]:
-    """Optional unique columns that are not keys (satellites' COSPAR and NORAD IDs): replicas need values of their own."""
+    """Optional unique columns that are not keys (satellites' COSPAR, NORAD and JCAT IDs, agencies' GCAT codes, whatever
+    the Table Schemas mark `unique`): replicas need values of their own. The sources' unique path is copy_sources'."""
     keys, countries = key_columns(name, schema)
     return {f["name"]: f for f in schema["fields"]
             if f.get("constraints", {}).get("unique") and f["name"] not in keys + countries and name != SOURCES}
 
 
-def piece_letters(r: int) -> str:
-    """Replica r as three capital letters, AAB, AAC, ...: a COSPAR piece no real satellite of the package has."""
-    letters = ""
-    for _ in range(3):
-        r, d = divmod(r, 26)
-        letters = chr(ord("A") + d) + letters
-    if r:
-        raise ValueError("more than 17,575 replicas: three piece letters cannot tell them apart")
-    return letters
+def final_class(pattern: str) -> tuple[str, int, int] | None:
+    """(alphabet, least, most) of the character class a pattern ends with: `^[A-Z][0-9]{5,6}$` -> ('0123...9', 5, 6);
+    None where the pattern does not end with a plain character class. The alphabet is in code-point order."""
+    m = re.search(r"\[([^\]^\\][^\]\\]*)\](\{(\d+)(?:(,)(\d*))?\}|\+|\*)?\$?$", pattern)
+    if not m:
+        return None
+    body, chars, i = m.group(1), set(), 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            chars.update(chr(c) for c in range(ord(body[i]), ord(body[i + 2]) + 1))
+            i += 3
+        else:
+            chars.add(body[i])
+            i += 1
+    quant = m.group(2) or ""
+    if quant.startswith("{"):
+        least = int(m.group(3))
+        most = int(m.group(5)) if m.group(5) else (10**6 if m.group(4) else least)
+    else:
+        least, most = {"+": (1, 10**6), "*": (0, 10**6), "": (1, 1)}[quant]
+    return "".join(sorted(chars)), least, most
 
 
-def distinct_value(value: str, r: int, field: dict, step: int) -> str:
-    """The value of a unique optional column in replica r >= 1: an integer moved on by r steps (above every real value),
-    a text with its trailing capitals replaced by three letters for r (COSPAR `2011-035B` -> `2011-035AAB`)."""
-    constraints = field.get("constraints", {})
-    if field["type"] == "integer":
-        new = int(value) + r * step
-        if new > constraints.get("maximum", new):
-            raise ValueError(f"{field['name']}: {new} is above the column's maximum; fewer replicas, or another scheme")
-        return str(new)
-    head = value.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    new = head + piece_letters(r)
-    if not re.fullmatch(constraints.get("pattern", ".*"), new):
-        raise ValueError(f"{field['name']}: no scheme for distinct replica values of {value!r} ({new!r} breaks its pattern)")
-    return new
+def code(k: int, alphabet: str, width: int) -> str:
+    """k written in base len(alphabet) with `width` digits of the alphabet: code(1, 'AB..Z', 3) = 'AAB'."""
+    if k >= len(alphabet) ** width:
+        raise ValueError(f"{k} does not fit in {width} characters of {alphabet!r}")
+    out = ""
+    for _ in range(width):
+        k, d = divmod(k, len(alphabet))
+        out = alphabet[d] + out
+    return out
+
+
+def width_for(count: int, base: int) -> int:
+    """The fewest characters that write `count` distinct codes in a base."""
+    width = 1
+    while base**width < count:
+        width += 1
+    return width
+
+
+def text_schemes(values: list[str], replicas: int, pattern: str) -> list[Callable[[str, int], str]]:
+    """The ways to give text value v of replica r >= 1 a value of its own that still matches the column's pattern, in
+    the order they are tried. Both write in the alphabet of the character class the pattern ends with:
+    - a suffix of the replica's code: GCAT `SSIM` -> `SSIM01`; COSPAR `2011-035B` -> `2011-035BB` (few replicas);
+    - where the suffix does not fit the class's length, the value's tail in that class replaced by a code one longer
+      than any real tail, numbered by (replica, the tail among the real ones with the same head): COSPAR `2018-099AB`
+      -> `2018-099AAB`, JCAT `S29230` -> `S000000`, every value of the replica distinct from the real ones."""
+    found = final_class(pattern)
+    if found is None:
+        return []
+    alphabet, least, most = found
+    width = width_for(replicas, len(alphabet))
+
+    def split(v: str) -> tuple[str, str]:
+        n = 0
+        while n < min(len(v), most) and v[len(v) - 1 - n] in alphabet:
+            n += 1
+        return v[: len(v) - n], v[len(v) - n:]
+
+    tails: dict[str, list[str]] = {}
+    for v in values:
+        head, tail = split(v)
+        tails.setdefault(head, []).append(tail)
+    index = {v: i for head, ts in tails.items() for i, v in enumerate(head + t for t in sorted(set(ts)))}
+    per_head = max((len(set(ts)) for ts in tails.values()), default=1)
+    longest = max((len(split(v)[1]) for v in values), default=0)
+    wide = max(least, longest + 1, width_for((replicas - 1) * per_head, len(alphabet)))
+
+    def suffix(v: str, r: int) -> str:
+        if len(split(v)[1]) + width > most:
+            raise ValueError(f"{v!r} has no room for a suffix of {width} characters")
+        return v + code(r, alphabet, width)
+
+    def retail(v: str, r: int) -> str:
+        if wide > most:
+            raise ValueError(f"{(replicas - 1) * per_head:,} codes do not fit in {most} characters of {alphabet!r}")
+        return split(v)[0] + code((r - 1) * per_head + index[v], alphabet, wide)
+
+    return [suffix, retail]
 
 
 def distinct_values(frame: pl.DataFrame, replicas: int, fields: dict[str, dict]) -> dict[str, pl.DataFrame]:
-    """For each unique optional column: (real value, __rep, replica's value) for replicas >= 1."""
+    """For each unique optional column (`unique` in its Table Schema, not a key): (real value, __rep, replica's value) for
+    replicas >= 1, each value distinct from every other and from the real ones and valid in the column (its pattern,
+    its length, its maximum). An integer is moved on by r steps of a power of ten above every real value (NORAD
+    `29230` -> `129230`); a text gets the first of `text_schemes` whose values are all distinct and valid."""
     out = {}
     for column, field in fields.items():
         values = frame.get_column(column).drop_nulls().unique().sort().to_list()
-        step = 10 ** len(str(max(int(v) for v in values))) if field["type"] == "integer" and values else 0
-        rows = [(v, r, distinct_value(v, r, field, step)) for v in values for r in range(1, replicas)]
-        out[column] = pl.DataFrame(rows, schema={"__old": pl.String, REP: pl.Int32, "__new": pl.String}, orient="row")
-        if out[column].get_column("__new").is_in(values).any() or out[column].get_column("__new").is_duplicated().any():
-            raise ValueError(f"{column}: the replicas' values are not distinct from each other and from the real ones")
+        constraints = field.get("constraints", {})
+        if field["type"] == "integer":
+            step = 10 ** len(str(max((int(v) for v in values), default=0)))
+            schemes: list[Callable[[str, int], str]] = [lambda v, r, step=step: str(int(v) + r * step)]
+        else:
+            schemes = text_schemes(values, replicas, constraints.get("pattern", ".*"))
+        why = "no scheme for a text without a pattern that ends in a character class"
+        for scheme in schemes:
+            try:
+                rows = [(v, r, scheme(v, r)) for v in values for r in range(1, replicas)]
+            except ValueError as exc:
+                why = str(exc)
+                continue
+            new = [n for _, _, n in rows]
+            bad = [n for n in new if not valid(n, field)]
+            if bad:
+                why = f"{bad[0]!r} is not a valid value of the column"
+            elif len(set(new)) != len(new) or set(new) & set(values):
+                why = "the replicas' values are not distinct from each other and from the real ones"
+            else:
+                out[column] = pl.DataFrame(rows, schema={"__old": pl.String, REP: pl.Int32, "__new": pl.String}, orient="row")
+                break
+        else:
+            raise ValueError(f"{column}: no distinct replica values ({why})")
     return out
+
+
+def valid(value: str, field: dict) -> bool:
+    """A replica's value keeps the column's constraints: its pattern, length and range."""
+    c = field.get("constraints", {})
+    if field["type"] == "integer":
+        return c.get("minimum", int(value)) <= int(value) <= c.get("maximum", int(value))
+    return (re.fullmatch(c.get("pattern", ".*"), value) is not None and len(value) <= c.get("maxLength", len(value))
+            and len(value) >= c.get("minLength", 0))
 
 
 def replace_values(frame: pl.DataFrame, column: str, mapping: pl.DataFrame) -> pl.DataFrame:
@@ -206,16 +300,25 @@ def replace_values(frame: pl.DataFrame, column: str, mapping: pl.DataFrame) -> p
     return joined.with_columns(pl.coalesce("__new", column).alias(column)).drop("__new")
 
 
-def name_twins(frame: pl.DataFrame, pk: str, specs: list[list[str]], max_len: int) -> pl.DataFrame:
+def name_twins(frame: pl.DataFrame, pk: str, specs: list[list[str]], max_len: int,
+               every: list[tuple[list[pl.Expr], pl.Expr]] = ()) -> pl.DataFrame:
     """distinct-records: replica rows with the same values as an earlier row (the same name, type and country, where the
     country code wrapped round or is empty) name that earlier row's ID in their note, as a note explains a true homonym.
-    The real rows (replica 0) are left as they are: their own notes explain their homonyms."""
+    A rule that excuses a pair of rows only where one names the other (duplicate-event) gives `every` (group, which rows
+    take part): a replica row names every earlier row of its group. The real rows (replica 0) are left as they are:
+    their own notes explain their homonyms."""
+    rep = pl.col(REP)
     firsts = []
     for fields in specs:
         group = [pl.col(f).cast(pl.String) for f in fields]
         first = pl.col(pk).first().over(group)
-        firsts.append(pl.when((pl.col(REP) > 0) & (pl.len().over(group) > 1) & (first != pl.col(pk))).then(first))
-    names = pl.concat_list(firsts).list.drop_nulls().list.unique(maintain_order=True)
+        firsts.append(pl.when((rep > 0) & (pl.len().over(group) > 1) & (first != pl.col(pk))).then(first))
+    lists = []
+    for group, member in every:
+        keys = [*group, member]  # rows that do not take part are a group of their own, and name no one
+        earlier = pl.col(pk).over(keys, mapping_strategy="join").list.head(pl.int_range(pl.len()).over(keys))
+        lists.append(pl.when(member & (rep > 0)).then(earlier).otherwise(pl.lit([], dtype=pl.List(pl.String))))
+    names = pl.concat_list([*firsts, *lists]).list.drop_nulls().list.unique(maintain_order=True)
     note = pl.col("note")
     long = pl.concat_str([pl.lit("Replica of "), names.list.join(" and of "), pl.lit(".")])
     short = names.list.join(", ")  # where the note has no room for the words: the IDs alone still name the twin
@@ -227,6 +330,25 @@ def name_twins(frame: pl.DataFrame, pk: str, specs: list[list[str]], max_len: in
     if (too_long := out.filter(pl.col("note").str.len_chars() > max_len)).height:
         raise ValueError(f"the note of {too_long.item(0, pk)} has no room to name its twin within {max_len} characters")
     return out
+
+
+def distinct_events(table: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[list[pl.Expr], pl.Expr]]]:
+    """duplicate-event: events with the same start_date, place (the city, else the country) and a name in common are one
+    event unless a note of one names the other. Every replica of a dated event in a city would be one event, and
+    replica r would have to name the r before it; so a replica's event leaves its city empty (city is a quoted column,
+    never a relation, and the quotes still have the event's name) and is placed by its country, which the replica
+    shifts. Where the country wraps round the list of codes, the (date, country) group `name_twins` gets makes the
+    replica name its earlier twins, as for a homonym."""
+    from validate.text import fold_expr
+
+    if not {"start_date", "city", "country_id", "name"} <= set(table.columns):
+        return table, []
+    dated = pl.col("start_date").is_not_null()
+    table = table.with_columns(pl.when((pl.col(REP) > 0) & dated).then(None).otherwise(pl.col("city")).alias("city"))
+    city = fold_expr(pl.col("city")).str.to_lowercase()
+    place = (pl.when(pl.col("city").is_not_null()).then(pl.concat_str([pl.lit("city "), city]))
+             .otherwise(pl.concat_str([pl.lit("country "), pl.col("country_id")])))
+    return table, [([pl.col("start_date"), place], dated & place.is_not_null())]
 
 
 def claim_renames(citations: pl.DataFrame, schema_of: dict[str, dict], real_codes: list[str], all_codes: list[str],
@@ -333,20 +455,24 @@ def alias_rows(pairs: pl.DataFrame, columns: list[str], replicas: int, real_code
 
 
 def retire_replicas(changelog: str, retired: pl.DataFrame, spec: dict, replicas: int) -> str:
-    """The CHANGELOG's Retired lists also retire each replica's copy of a retired ID (retired-id-map wants them equal)."""
+    """The CHANGELOG's Retired lists also retire each replica's copy of a retired ID, under the release that retired the
+    original (retired-id-map wants the versions equal): after the last retired ID of that release's list."""
     lines = changelog.split("\n")
-    old = retired.get_column(spec["old"]).to_list()
-    at = {}
-    for i, line in enumerate(lines):
+    old = set(retired.get_column(spec["old"]).to_list())
+    release, section, at, last = -1, "", {}, {}
+    for i, line in enumerate(lines):  # as validate.changelog reads it: bullets of a `### Retired` section of a release
+        if line.startswith("## "):
+            release, section = i, ""
+        elif line.startswith("### "):
+            section = line[4:].strip().lower()
         parts = line.split("`")
-        if line.lstrip().startswith(("- ", "* ")) and len(parts) >= 3 and parts[1] in old:
-            at[parts[1]] = i
+        if section == "retired" and line.lstrip().startswith(("- ", "* ")) and len(parts) >= 3 and parts[1] in old:
+            at[parts[1]] = release
+            last[release] = i
     after: dict[int, list[str]] = {}
-    last = max(at.values(), default=-1)
     for r in range(1, replicas):
-        for o in old:
-            if o in at:
-                after.setdefault(last, []).append(f"- `{o}{SUFFIX}{r}`: the benchmark replica's copy of `{o}`")
+        for o in at:
+            after.setdefault(last[at[o]], []).append(f"- `{o}{SUFFIX}{r}`: the benchmark replica's copy of `{o}`")
     out = []
     for i, line in enumerate(lines):
         out.append(line)
@@ -389,9 +515,12 @@ def generate(real: Path, out: Path, target: int) -> Generated:
         if name == CITATIONS and CLAIM_COLUMN in table.columns:
             table = claim_renames(table, schema_of, real_codes, all_codes, unique_maps)
         specs = [s["fields"] for s in schema_of[name].get("x-rules", []) if s.get("rule") == "distinct-records"]
-        if specs and "note" in table.columns:
+        every: list[tuple[list[pl.Expr], pl.Expr]] = []
+        if name == EVENTS:
+            table, every = distinct_events(table)
+        if (specs or every) and "note" in table.columns:
             note = next(f for f in schema_of[name]["fields"] if f["name"] == "note")
-            table = name_twins(table, schema_of[name]["primaryKey"][0], specs, note.get("constraints", {}).get("maxLength", 10**9))
+            table = name_twins(table, schema_of[name]["primaryKey"][0], specs, note.get("constraints", {}).get("maxLength", 10**9), every)
         grown[name] = table.drop(REP)
     changelog = (real / "CHANGELOG.md").read_text("utf-8")
     for name in grown:
@@ -409,8 +538,30 @@ def generate(real: Path, out: Path, target: int) -> Generated:
     return Generated(out, replicas, rows)
 
 
+def replica_url(url: str | None, r: int) -> str | None:
+    """Replica r's address of a source: the query parameter `benchmark-replica=r` added (before any fragment), so that
+    no two sources share an address once normalised (duplicate-source)."""
+    if url is None:
+        return None
+    base, hash_, fragment = url.partition("#")
+    return f"{base}{'&' if '?' in base else '?'}benchmark-replica={r}{hash_}{fragment}"
+
+
+def replica_file(data: bytes, url: str | None, new_url: str | None, r: int) -> bytes:
+    """Replica r's copy of an archived file, whose bytes differ from every other copy (duplicate-source compares
+    SHA-256): an excerpt that opens with its `Address:` line gets the replica's address there (excerpt-header asks
+    for it); any other file gets a last line naming the replica (quotes are found anywhere in the text)."""
+    header = f"Address: {url}".encode()
+    if url is not None and new_url is not None and data.startswith(header) and data[len(header):len(header) + 1] in (b"\n", b"\r"):
+        return f"Address: {new_url}".encode() + data[len(header):]
+    return data + (b"" if data.endswith(b"\n") or not data else b"\n") + f"[Benchmark replica {r} of this file.]\n".encode()
+
+
 def copy_sources(real: Path, out: Path, real_sources: pl.DataFrame, grown: pl.DataFrame, replicas: int) -> pl.DataFrame:
-    """New file names for replicas >= 1, and their archived files (hard links to the copied originals where possible)."""
+    """Replicas >= 1 get new file names, addresses of their own (`replica_url`) and archived files of their own, each
+    one's bytes distinct (`replica_file`), with their SHA-256: one document is never recorded twice."""
+    import hashlib
+
     n = real_sources.height
     names = real_sources.get_column("file_name").to_list()
     stems = [Path(f).stem for f in names]
@@ -418,16 +569,17 @@ def copy_sources(real: Path, out: Path, real_sources: pl.DataFrame, grown: pl.Da
     new_names = [names[i] if rep == 0 else f"{stems[i]}{SUFFIX}{rep}{exts[i]}" for rep in range(replicas) for i in range(n)]
     paths = real_sources.get_column("path").to_list()  # replica 0 keeps its path (an excerpt stays under sources/outside/)
     new_paths = [paths[i] if rep == 0 else f"sources/{new_names[rep * n + i]}" for rep in range(replicas) for i in range(n)]
-    grown = grown.with_columns(file_name=pl.Series(new_names), path=pl.Series(new_paths))
-    originals = [out / p for p in paths]
+    urls = real_sources.get_column("url").to_list() if "url" in real_sources.columns else [None] * n
+    new_urls = [urls[i] if rep == 0 else replica_url(urls[i], rep) for rep in range(replicas) for i in range(n)]
+    digests = real_sources.get_column("sha256").to_list()
+    originals = [(out / p).read_bytes() for p in paths]
     for rep in range(1, replicas):
         for i in range(n):
-            target = out / "sources" / new_names[rep * n + i]
-            try:
-                os.link(originals[i], target)
-            except OSError:
-                shutil.copyfile(originals[i], target)
-    return grown
+            data = replica_file(originals[i], urls[i], new_urls[rep * n + i], rep)
+            (out / new_paths[rep * n + i]).write_bytes(data)
+            digests.append(hashlib.sha256(data).hexdigest())
+    columns = {"file_name": new_names, "path": new_paths, "sha256": digests} | ({"url": new_urls} if "url" in real_sources.columns else {})
+    return grown.with_columns(**{c: pl.Series(v, dtype=pl.String) for c, v in columns.items()})
 
 
 def copy_package(clean: Path, out: Path) -> None:

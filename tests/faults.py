@@ -243,6 +243,34 @@ def drop_resource(name: str) -> Callable[[Path], None]:
     return lambda pkg: edit_json(pkg / "datapackage.json", lambda d: d.update(resources=[r for r in d["resources"] if r["name"] != name]))
 
 
+def rename_column(table: str, old: str, new: str) -> Callable[[Path], None]:
+    """A column renamed in its CSV header and in its Table Schema."""
+    def damage(pkg: Path) -> None:
+        schema(pkg, table, lambda s: field_of(s, old).update(name=new))
+        rows = read_rows(pkg, table)
+        rows[0] = [new if c == old else c for c in rows[0]]
+        write_rows(pkg, table, rows)
+    return damage
+
+
+def rule_that_raises(pkg: Path) -> None:
+    """Not damage to the files: the registered rule no-cycle is replaced, for this package's next run only, by a function
+    that raises, as a bug in a rule would. The fixture is otherwise valid, so the run reports only the rule-error."""
+    from dataclasses import replace
+
+    from validate.registry import RULES
+
+    original, target = RULES["no-cycle"], pkg.resolve()
+
+    def broken(package, frames):
+        if package.root.resolve() != target:
+            return original.function(package, frames)
+        RULES["no-cycle"] = original
+        raise RuntimeError("a bug in the rule")
+
+    RULES["no-cycle"] = replace(original, function=broken)
+
+
 NOT_IN_QUOTE = "the damaged value is also a fact the row states, and it is not in the row's quotes"
 
 FAULTS: list[Fault] = [
@@ -283,6 +311,23 @@ FAULTS: list[Fault] = [
           in_schema("agencies", lambda s: s["foreignKeys"][0]["reference"].update(resource="countrys"))),
     Fault("foreign-key-to-missing-field", "schema-invalid", "memberships", "a foreign key refers to a field its target table does not have",
           in_schema("memberships", lambda s: s["foreignKeys"][2]["reference"].update(fields=["agency_ident"]))),
+    Fault("minimum-written-as-text", "schema-invalid", "agencies", "an integer field's minimum is the string '5'",
+          in_schema("agencies", lambda s: field_of(s, "member_count")["constraints"].update(minimum="5"))),
+    Fault("enum-of-mixed-types", "schema-invalid", "events", "an enum holds a string and a number",
+          in_schema("events", lambda s: field_of(s, "status")["constraints"].update(enum=["held", "planned", 3]))),
+    Fault("date-rule-on-a-number", "schema-invalid", "events", "a not-before rule compares an integer field with a date",
+          in_schema("events", lambda s: s["x-rules"].append({"rule": "not-before", "field": "edition", "other": "start_date"}))),
+    Fault("required-if-integer-with-text", "schema-invalid", "events", "a required-if rule compares an integer column with strings",
+          in_schema("events", lambda s: s["x-rules"].append({"rule": "required-if", "field": "city", "when": {"edition": ["1"]}}))),
+    Fault("foreign-key-across-types", "schema-invalid", "agencies", "a foreign key from an integer field to a string key",
+          in_schema("agencies", lambda s: s["foreignKeys"].append({"fields": ["member_count"], "reference": {"resource": "events", "fields": ["event_id"]}}))),
+    Fault("column-named-like-the-row-index", "schema-invalid", "agreements", "a column named '__row', the validator's own row index",
+          rename_column("agreements", "subject", "__row")),
+    Fault("column-named-as-a-pattern", "schema-invalid", "agreements", "a column named '^title$', which polars reads as a pattern selecting 'title'",
+          rename_column("agreements", "subject", "^title$")),
+    Fault("source-hash-column-renamed", "schema-invalid", "sources", "the sources table's sha256 column renamed, schema and file",
+          rename_column("sources", "sha256", "digest")),
+    Fault("rule-that-raises", "rule-error", "datapackage.json", "a registered rule raises (a bug in it), patched in for one run", rule_that_raises),
     Fault("path-absolute", "path-unsafe", "countries", "a resource path is absolute", lambda p: resource(p, "countries", "path", "/etc/passwd")),
     Fault("path-dotdot", "path-unsafe", "countries", "a resource path climbs out with '..'",
           lambda p: resource(p, "countries", "path", "tables/../../outside.csv")),

@@ -1,8 +1,11 @@
-"""The coverage report and the disagreements it lists: no claimed value is ever collapsed out of sight."""
+"""The coverage report and the disagreements it lists: no claimed value is ever collapsed out of sight.
+
+Tests that only read use the repository's package; those that edit it, a copy."""
 
 from __future__ import annotations
 
 import polars as pl
+from conftest import ROOT
 from edit import set_cell
 
 from validate import coverage
@@ -19,11 +22,11 @@ def claimed(root) -> pl.DataFrame:
     return pl.concat(parts)
 
 
-def test_every_disagreement_is_listed_with_all_its_values(package):
-    claims = claimed(package)
+def test_every_disagreement_is_listed_with_all_its_values():
+    claims = claimed(ROOT)
     split = claims.group_by("table", "record", "column").agg(pl.col("value").unique().sort().alias("values")).filter(pl.col("values").list.len() > 1)
     assert split.height > 0, "the package records disagreements (UTC and local launch dates at least)"
-    listed = coverage.disagreements(load(package)[0], coverage.frames_of(load(package)[0]))
+    listed = coverage.disagreements(load(ROOT)[0], coverage.frames_of(load(ROOT)[0]))
     assert sorted(split.select("table", "record", "column", "values").rows()) == sorted(listed.select("table", "record", "column", "values").rows())
     for table, record, column, preferred, values in listed.select("table", "record", "column", "preferred", "values").iter_rows():
         assert preferred is not None and any(preferred == v or _same_number(preferred, v) for v in values), (table, record, column)
@@ -58,13 +61,13 @@ def test_missing_values_are_listed_row_by_row(package):
     assert f"| `{launched}` |" in text and "`launch_vehicle`" in text.split(f"| `{launched}` |")[1].split("\n")[0]
 
 
-def test_the_coverage_command_prints_the_report(package, capsys):
-    assert coverage.main([str(package)]) == 0
-    assert capsys.readouterr().out == coverage.report(load(package)[0])
+def test_the_coverage_command_prints_the_report(capsys):
+    assert coverage.main([str(ROOT)]) == 0
+    assert capsys.readouterr().out == coverage.report(load(ROOT)[0])
 
 
-def test_each_state_s_standing_is_listed_or_marked_not_found(package):
-    frames = coverage.frames_of(load(package)[0])
+def test_each_state_s_standing_is_listed_or_marked_not_found():
+    frames = coverage.frames_of(load(ROOT)[0])
     row = next(line for line in coverage.standing(frames) if line.startswith("| KAZ |"))
     assert "member since 1995" in row.split(" | ")[1]
     frames["memberships"] = frames["memberships"].filter(pl.col("membership_id") != "kaz-copuos")
@@ -72,18 +75,18 @@ def test_each_state_s_standing_is_listed_or_marked_not_found(package):
     assert row.split(" | ")[1] == "not found"
 
 
-def test_a_value_is_counted_by_the_best_kind_of_source_behind_it(package):
+def test_a_value_is_counted_by_the_best_kind_of_source_behind_it():
     """A value claimed by a mirror alone is listed as resting on a mirror; typed as a catalogue, it no longer is."""
-    frames = coverage.frames_of(load(package)[0])
-    best = coverage.best_sources(load(package)[0], frames)
+    frames = coverage.frames_of(load(ROOT)[0])
+    best = coverage.best_sources(load(ROOT)[0], frames)
     weak = best.filter(pl.col("best") == "mirror")
     assert weak.height > 0, "the package still holds values that rest on a mirror copy"
     table, record, column = weak.select("table", "record", "column").row(0)
     citations = frames["citations"]
-    cited_as = load(package)[0].cited_tables()[table]
+    cited_as = load(ROOT)[0].cited_tables()[table]
     claiming = citations.filter((pl.col(cited_as) == record) & (pl.col("claim_column") == column)).get_column("source_id").unique().to_list()
     frames["sources"] = frames["sources"].with_columns(
         pl.when(pl.col("source_id").is_in(claiming)).then(pl.lit("catalogue")).otherwise(pl.col("source_type")).alias("source_type"))
-    again = coverage.best_sources(load(package)[0], frames)
+    again = coverage.best_sources(load(ROOT)[0], frames)
     assert again.filter((pl.col("record") == record) & (pl.col("column") == column)).get_column("best").to_list() == ["catalogue"]
-    assert f"| {table} | `{record}` | `{column}` |" in "\n".join(coverage.source_kinds(load(package)[0], coverage.frames_of(load(package)[0])))
+    assert f"| {table} | `{record}` | `{column}` |" in "\n".join(coverage.source_kinds(load(ROOT)[0], coverage.frames_of(load(ROOT)[0])))

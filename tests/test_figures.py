@@ -10,7 +10,11 @@ import polars as pl
 import pytest
 from matplotlib.text import Text
 
-from validate import figures
+from docsgen import figures
+from docsgen.figures.drawing import style, text_overlaps
+from docsgen.figures.network import network_data
+from docsgen.figures.tables import Tables, parse_span, read_tables
+from docsgen.figures.timeline import timeline_data, timeline_figure
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,10 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def committed() -> tuple[dict[str, bytes], dict[str, list[tuple[str, str]]]]:
     """The repository's figures drawn once for the module: their bytes, and the texts in each that overlap."""
-    with figures.style():
+    with style():
         built = figures.figures(ROOT)
         rendered = figures.save_all(built)
-        overlaps = {name: figures.text_overlaps(fig, draw=False) for name, fig in built.items()}
+        overlaps = {name: text_overlaps(fig, draw=False) for name, fig in built.items()}
     return rendered, overlaps
 
 
@@ -46,7 +50,7 @@ def _figure_text(fig) -> str:
 def test_the_committed_figures_are_not_stale(committed):
     rendered, _ = committed
     assert sorted(rendered) == sorted(f"{name}.{fmt}" for name in figures.NAMES for fmt in ("svg", "png"))
-    assert figures.stale(ROOT, rendered=rendered) == [], "the figures in docs/figures are out of date: run python -m validate.figures"
+    assert figures.stale(ROOT, rendered=rendered) == [], "the figures in docs/figures are out of date: run python -m docsgen"
 
 
 def test_no_text_overlaps_another(committed):
@@ -72,14 +76,14 @@ def test_a_row_with_no_date_is_counted_in_the_caption(package):
     n = pl.read_csv(path, infer_schema=False).height
     assert n >= 2, "the test needs two events"
     _edit(path, "start_date", ["2024-05"] * n)
-    tables = figures.read_tables(package)
-    assert figures.timeline_data(tables).left_out["event"] == 0
+    tables = read_tables(package)
+    assert timeline_data(tables).left_out["event"] == 0
     _edit(path, "start_date", ["", *["2024-05"] * (n - 1)])
-    tables = figures.read_tables(package)
-    data = figures.timeline_data(tables)
+    tables = read_tables(package)
+    data = timeline_data(tables)
     assert data.left_out["event"] == 1 and sum(item.kind == "event" for item in data.items) == n - 1
-    with figures.style():
-        text = _figure_text(figures.timeline_figure(tables))
+    with style():
+        text = _figure_text(timeline_figure(tables))
     assert f"Left out for want of a date: 1 of {n} events (start_date)" in text
 
 
@@ -90,7 +94,7 @@ def test_a_launch_date_puts_a_launch_on_the_timeline(package):
     dates = [""] * frame.height
     dates[0] = "2014-04"
     _edit(path, "launch_date", dates)  # added if the table does not have the column yet
-    data = figures.timeline_data(figures.read_tables(package))
+    data = timeline_data(read_tables(package))
     launches = [item for item in data.items if item.kind == "launch"]
     assert [(item.lane, item.span.middle) for item in launches] == [(country[0], datetime(2014, 4, 16))]
     assert data.left_out["launch"] == frame.height - 1
@@ -107,38 +111,24 @@ def test_a_launch_date_puts_a_launch_on_the_timeline(package):
     ],
 )
 def test_partial_dates_are_placed_mid_year_and_mid_month(value, middle, precision):
-    span = figures.parse_span(value)
+    span = parse_span(value)
     assert span is not None and span.middle == middle and span.precision == precision
 
 
 @pytest.mark.parametrize("value", ["", "2014-13", "2014-02-30", "14", "2014/04", "2014-4"])
 def test_a_value_that_is_not_a_date_is_no_date(value):
-    assert figures.parse_span(value) is None
-
-
-def test_the_command_checks_and_writes(tmp_path, monkeypatch, capsys):
-    fake = {"timeline.svg": b"<svg/>", "timeline.png": b"png"}
-    monkeypatch.setattr(figures, "render", lambda root, names=figures.NAMES: fake)
-    assert figures.main(["--check", "--root", str(tmp_path)]) == 1
-    assert "docs/figures/timeline.png" in capsys.readouterr().err
-    assert figures.main(["--root", str(tmp_path)]) == 0
-    assert (tmp_path / "docs" / "figures" / "timeline.svg").read_bytes() == b"<svg/>"
-    assert figures.main(["--check", "--root", str(tmp_path)]) == 0
-    (tmp_path / "docs" / "figures" / "timeline.svg").write_bytes(b"<svg></svg>")
-    assert figures.main(["--check", "--root", str(tmp_path)]) == 1
-    err = capsys.readouterr().err
-    assert "timeline.svg" in err and "timeline.png" not in err
+    assert parse_span(value) is None
 
 
 def test_a_treaty_is_a_node_linked_to_its_parties_not_a_clique():
-    tables: figures.Tables = {
+    tables: Tables = {
         "countries": [{"country_id": code, "name": code} for code in ("AAA", "BBB", "CCC")],
         "agencies": [],
         "agreements": [{"agreement_id": "outer-space-treaty", "agreement_type": "treaty", "status": "in-force"}],
         "agreement_parties": [{"agreement_id": "outer-space-treaty", "party_country_id": code, "party_agency_id": ""} for code in ("AAA", "BBB", "CCC")],
         "memberships": [],
     }
-    data = figures.network_data(tables)
+    data = network_data(tables)
     treaty = "treaty:outer-space-treaty"
     assert sorted(data.edges) == [(f"country:{code}", treaty, "treaty") for code in ("AAA", "BBB", "CCC")]
     assert data.graph.nodes[treaty]["kind"] == "treaty" and data.graph.nodes[treaty]["label"] == "Outer Space\nTreaty"
@@ -151,14 +141,14 @@ def test_treaty_acts_are_drawn_in_the_states_lanes_and_undated_ones_counted(pack
     n = frame.height
     assert n >= 2, "the test needs two treaty acts"
     _edit(path, "action_date", ["", *["2001-01-11"] * (n - 1)])
-    tables = figures.read_tables(package)
-    data = figures.timeline_data(tables)
+    tables = read_tables(package)
+    data = timeline_data(tables)
     acts = [item for item in data.items if item.kind == "treaty act"]
     assert sorted(item.lane for item in acts) == sorted(frame["country_id"].to_list()[1:])
     assert data.left_out["treaty act"] == 1 and data.total["treaty act"] == n
-    with figures.style():
-        fig = figures.timeline_figure(tables)
+    with style():
+        fig = timeline_figure(tables)
         text = _figure_text(fig)
-        assert figures.text_overlaps(fig) == []
+        assert text_overlaps(fig) == []
     assert f"1 of {n} treaty acts (action_date)" in text
     assert "treaty act, e.g. accession (action_date)" in text

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import subprocess
-import sys
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -21,12 +17,10 @@ from validate import diff, release
 from validate.model import load
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, Path]:
-    root = release_copy(tmp_path_factory.mktemp("pkg") / "pkg")
-    out = tmp_path_factory.mktemp("dist")
-    release.build(root, out)
-    return root, out
+@pytest.fixture
+def built(release_build) -> tuple[Path, Path]:
+    """The run's one release build (conftest.py), shared by every worker: read only."""
+    return release_build
 
 
 def csv_strings(root: Path, table: str) -> pl.DataFrame:
@@ -105,33 +99,23 @@ def test_xlsx_keeps_every_cell_as_its_csv_text(built):
         assert all(isinstance(v, str) for r in rows[1:] for v in r if v is not None)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def datasette_get(out: Path, path: str) -> str:
+    """`datasette central-asia-space.db -m metadata.json`, the command the README gives, run in-process with --get: one
+    request answered by the same application a server would run, with no port to find and no start-up to wait for."""
+    from click.testing import CliRunner
+    from datasette.cli import cli
+
+    done = CliRunner().invoke(cli, [str(out / "central-asia-space.db"), "-m", str(out / "metadata.json"), "--get", path])
+    assert done.exit_code == 0, (path, done.output, done.exception)
+    return done.stdout
 
 
 def test_datasette_serves_a_documented_copy(built):
     _, out = built
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "datasette", "central-asia-space.db", "-m", "metadata.json", "-h", "127.0.0.1", "-p", str(port)],
-                              cwd=out, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}/central-asia-space"
-        for _ in range(100):
-            try:
-                page = urllib.request.urlopen(f"{base}/agencies", timeout=2).read().decode()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("datasette did not start")
-        assert "Uzbekspace" in page and "Agencies" in page
-        data = json.loads(urllib.request.urlopen(f"{base}/countries.json?_shape=array", timeout=5).read())
-        assert {"country_id": "KAZ", "name": "Kazakhstan"}.items() <= next(r for r in data if r["country_id"] == "KAZ").items()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    page = datasette_get(out, "/central-asia-space/agencies")
+    assert "Uzbekspace" in page and "Agencies" in page
+    data = json.loads(datasette_get(out, "/central-asia-space/countries.json?_shape=array"))
+    assert {"country_id": "KAZ", "name": "Kazakhstan"}.items() <= next(r for r in data if r["country_id"] == "KAZ").items()
 
 
 def test_a_change_to_a_copy_appears_in_the_diff_as_exactly_that_change(tmp_path):
@@ -211,9 +195,14 @@ def test_citation_cff_is_valid_and_carries_the_package_version():
 
 
 def test_the_workflows_are_valid_github_actions():
-    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-                           *map(str, sorted((ROOT / ".github" / "workflows").glob("*.yml")))], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
+    """check-jsonschema's command line, in-process, with the schema it ships (no download)."""
+    from check_jsonschema import main
+    from click.testing import CliRunner
+
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert workflows
+    done = CliRunner().invoke(main, ["--builtin-schema", "vendor.github-workflows", *map(str, workflows)])
+    assert done.exit_code == 0, (done.output, done.exception)
 
 
 def test_a_package_that_does_not_validate_is_never_released(tmp_path):

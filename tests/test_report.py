@@ -1,16 +1,19 @@
-"""The report names every failure precisely, in text and JSON, and never shows a traceback."""
+"""The report names every failure precisely, in text and JSON, and never shows a traceback.
+
+The command line runs in-process here (run_cli: main's return is the process's exit code); test_clean.py runs the
+real process."""
 
 from __future__ import annotations
 
 import json
 
-from conftest import ROOT, run_subprocess, run_validator
+from conftest import ROOT, run_cli, run_validator
 from edit import set_cell
 
 
 def test_text_report_names_table_line_column_value_rule(fixture):
     line = set_cell(fixture, "agencies", "ksa", "agency_type", "space-company")
-    done = run_subprocess(fixture)
+    done = run_cli(str(fixture))
     assert done.returncode == 1
     out = done.stdout
     assert "agencies: 1 errors" in out
@@ -21,7 +24,7 @@ def test_text_report_names_table_line_column_value_rule(fixture):
 
 def test_json_report_is_the_same_failures_with_versions(fixture):
     line = set_cell(fixture, "agencies", "ksa", "agency_type", "space-company")
-    report = json.loads(run_subprocess(fixture, "--format", "json").stdout)
+    report = json.loads(run_cli(str(fixture), "--format", "json").stdout)
     assert report["valid"] is False and report["counts"] == {"enum": 1}
     assert report["versions"]["package"] == "1.1.0" and report["versions"]["validator"]
     (error,) = report["errors"]
@@ -38,7 +41,7 @@ def test_all_failures_are_collected_in_one_run(fixture):
 
 def test_unreadable_package_is_a_report_not_a_traceback(fixture):
     (fixture / "datapackage.json").write_bytes(b"\x00\xff not json")
-    done = run_subprocess(fixture)
+    done = run_cli(str(fixture))
     assert done.returncode == 2
     assert "UNREADABLE" in done.stdout and "Traceback" not in done.stdout + done.stderr
 
@@ -101,11 +104,11 @@ def test_a_malformed_date_says_what_shape_to_use(fixture):
 
 
 def test_help_lists_exit_codes_and_where_rules_are_described():
-    done = run_subprocess(ROOT, "--help")
+    done = run_cli(str(ROOT), "--help")
     assert done.returncode == 0 and "exit codes" in done.stdout and "docs/validation.md" in done.stdout
 
 
 def test_version_prints_both_versions():
-    done = run_subprocess(ROOT, "--version")
+    done = run_cli(str(ROOT), "--version")
     package = json.loads((ROOT / "datapackage.json").read_text("utf-8"))["version"]
     assert done.returncode == 0 and f"package {package}" in done.stdout and "validator " in done.stdout

@@ -10,8 +10,9 @@ from . import __version__
 
 EPILOG = """exit codes:
   0  the package is valid
-  1  the data has errors (each is listed with its table, line, column, value and rule)
-  2  the package cannot be read, the arguments are wrong, or the validator failed (validator-error)
+  1  the data has errors (each is listed with its table, line, column, value and rule); a rule that failed is
+     listed as rule-error, and every other rule still ran
+  2  the package cannot be read, the arguments are wrong, or the validator failed outside any rule (validator-error)
 
 Every rule ID in a report is described in docs/validation.md, with the fault that breaks it in tests/faults.py;
 its one definition is the function registered under that ID (grep for '@rule("ID"' in validate/)."""

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from .boundary import attempt, findings, fused
 from .charclasses import INVISIBLE, NFC_CHANGES
 from .findings import Finding, listed
-from .registry import catalogue, rule
+from .registry import registered, rule
 
 MAX_CELL = 10_000
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
@@ -118,8 +119,16 @@ def cell_too_long() -> CellCheck:
     return CellCheck(f"cell longer than {MAX_CELL:,} characters", mask=lambda col: col.str.len_chars() > MAX_CELL)
 
 
-def checks() -> dict[str, CellCheck]:
-    return {r.id: r.function() for r in catalogue().values() if r.family == "cell"}
+def checks(table: str = "") -> tuple[dict[str, CellCheck], list[Finding]]:
+    """The registered cell rules, each made through the error boundary, and the rule-errors of those that could not be made."""
+    made: dict[str, CellCheck] = {}
+    found: list[Finding] = []
+    for r in registered(__name__):
+        cell, failed = attempt(r.id, table, r.function, default=None)
+        found += failed
+        if cell is not None:
+            made[r.id] = cell
+    return made, found
 
 
 def applies(cell: CellCheck, column: str, text_columns: set[str], verbatim: set[str]) -> bool:
@@ -131,7 +140,7 @@ def screen(col: pl.Expr, column: str, text_columns: set[str], verbatim: set[str]
     patterns = [p for c in rules.values() if c.pattern and (p := c.ascii_pattern if ascii_only else c.pattern)]
     flags = [col.str.contains("|".join(patterns))] if patterns else []
     flags += [c.mask(col) for c in rules.values() if c.mask and applies(c, column, text_columns, verbatim)]
-    return pl.any_horizontal(flags).fill_null(False).any()
+    return pl.any_horizontal(flags).fill_null(False).any() if flags else pl.lit(False)
 
 
 def check(table: str, strings: pl.DataFrame, text_columns: set[str], ascii_only: bool, verbatim: frozenset[str] = frozenset()) -> list[Finding]:
@@ -139,16 +148,25 @@ def check(table: str, strings: pl.DataFrame, text_columns: set[str], ascii_only:
     `verbatim` columns (quotes) are exempt from the rules about what the compilers write."""
     if strings.width == 0 or strings.height == 0:
         return []
-    rules = checks()
-    hits = strings.select([screen(pl.col(c), c, text_columns, set(verbatim), ascii_only, rules).alias(c) for c in strings.columns]).row(0, named=True)
-    found: list[Finding] = []
+    made, found = checks(table)
+
+    def hits_of(rules: list[tuple[str, CellCheck]]) -> dict[str, bool]:
+        chosen = dict(rules)
+        return strings.select([screen(pl.col(c), c, text_columns, set(verbatim), ascii_only, chosen).alias(c) for c in strings.columns]).row(0, named=True)
+
+    hits, kept, failed = fused(table, list(made.items()), hits_of, default={})
+    found += failed
     for column in [c for c, hit in hits.items() if hit]:
         indexed = strings.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__row"), column)
-        for rule_id, cell in rules.items():
-            if not applies(cell, column, text_columns, set(verbatim)):
-                continue
-            failing = indexed.filter(cell.fails(pl.col(column)).fill_null(False))
-            if cell.detail is not None:
-                failing = failing.select("__row", pl.col(column).alias("__value"), cell.detail(pl.col(column)).alias("detail"))
-            found += listed(table, rule_id, column, failing, cell.message, hint=cell.hint)
+        for rule_id, cell in kept:
+            if applies(cell, column, text_columns, set(verbatim)):
+                found += findings(rule_id, table, exact, table, rule_id, cell, indexed, column)
     return found
+
+
+def exact(table: str, rule_id: str, cell: CellCheck, indexed: pl.DataFrame, column: str) -> list[Finding]:
+    """The rows of one column where one cell rule fires."""
+    failing = indexed.filter(cell.fails(pl.col(column)).fill_null(False))
+    if cell.detail is not None:
+        failing = failing.select("__row", pl.col(column).alias("__value"), cell.detail(pl.col(column)).alias("detail"))
+    return listed(table, rule_id, column, failing, cell.message, hint=cell.hint)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from .boundary import PACKAGE, run_registered
 from .findings import Finding, listed
 from .model import Package
 from .paths import read_regular
@@ -188,11 +189,7 @@ def read(package: Package) -> tuple[Changelog | None, list[Finding]]:
 
 
 def check(package: Package, frames: dict[str, pl.DataFrame], today: dt.date | None = None) -> list[Finding]:
-    version = package.descriptor.get("version")
-    found = version_semver(version)
-    log, more = read(package)
-    if log is None:
-        return found + more
-    today = today or dt.datetime.now(dt.UTC).date()
-    return (found + version_changelog(version, log) + changelog_order(log) + changelog_date(log, today)
-            + retired_id_reused(package, frames, log) + retired_id_map(package, frames, log))
+    """Every rule registered here, each through the error boundary; those that read the CHANGELOG only where it could be read."""
+    log, found = read(package)
+    inputs = {"package": package, "frames": frames, "version": package.descriptor.get("version"), "today": today or dt.datetime.now(dt.UTC).date()}
+    return found + run_registered(__name__, PACKAGE, **inputs, **({"log": log} if log is not None else {}))

@@ -1,6 +1,6 @@
 """Character classes for the cell rules, as regular-expression constants.
 
-Generated from Python's Unicode database by `generate()` (run by `python -m validate.docs`); a test fails when
+Generated from Python's Unicode database by `generate()` (run by `python -m docsgen`); a test fails when
 these constants differ from what generate() gives, so they never go stale, and no run pays for computing them.
 """
 

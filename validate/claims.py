@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from .boundary import PACKAGE, run_registered
 from .findings import Finding, listed
 from .model import CITATIONS, Package, Table
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, names_of
@@ -116,9 +117,8 @@ def preferred_value(package: Package, frames: Frames, quotes: Quotes) -> list[Fi
         fields = claimable(table)
         note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
         for column in sorted(set(group.get_column("__column").to_list()) & set(fields)):
-            dtype = frame.schema[column]
-            claimed = (group.filter(pl.col("__column") == column)
-                       .select("__key", pl.col("__v").cast(dtype, strict=False).cast(pl.String).alias("__v")).drop_nulls().unique()
+            claimed = (group.filter(pl.col("__column") == column)  # parsed as the column's type (a date too), then as text
+                       .select("__key", parse({**table.field(column).raw, "name": "__v"}).cast(pl.String).alias("__v")).drop_nulls().unique()
                        .group_by("__key").agg(pl.col("__v").sort().alias("__values")))
             rows = (frame.with_row_index("__row").select("__row", pl.col(key).cast(pl.String).alias("__key"),
                                                          pl.col(column).cast(pl.String).alias("__value"), explained(note, column).alias("__explained"))
@@ -137,4 +137,4 @@ def preferred_value(package: Package, frames: Frames, quotes: Quotes) -> list[Fi
 def check(package: Package, frames: Frames, quotes: Quotes | None) -> list[Finding]:
     if quotes is None or CLAIM_COLUMN not in frames.get(CITATIONS, pl.DataFrame()).columns:
         return []
-    return [f for fn in (claim_column, claim_in_quote, preferred_value) for f in fn(package, frames, quotes)]
+    return run_registered(__name__, PACKAGE, package=package, frames=frames, quotes=quotes)

@@ -1,6 +1,6 @@
 """Coverage: how much of each table is filled, what is still missing, and where sources disagree.
 
-`python -m validate.coverage` prints the report as Markdown; `python -m validate.docs` writes it to docs/coverage.md
+`python -m validate.coverage` prints the report as Markdown; `python -m docsgen` writes it to docs/coverage.md
 and its summary into README.md, so both follow the data. Read from the CSVs as text: the report needs no valid package
 beyond the schemas loading.
 """
@@ -220,7 +220,7 @@ def gcat_section(package: Package, frames: dict[str, pl.DataFrame], satcat: Path
 
 def report(package: Package, satcat: Path | None = None, payloads: Path | None = None) -> str:
     frames = frames_of(package)
-    out = ["# Coverage", "", "Generated from the tables by `python -m validate.docs` (or print it: `python -m validate.coverage`); do not edit by hand.",
+    out = ["# Coverage", "", "Generated from the tables by `python -m docsgen` (or print it: `python -m validate.coverage`); do not edit by hand.",
            "", "## Disagreements kept", "",
            "Where citations claim different values for one column of one record, every value stays in `citations` with its source; "
            "the row holds the preferred value and its note says why (the `preferred-value` rule checks both).", ""]

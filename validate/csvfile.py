@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from .boundary import attempt, findings
 from .findings import Finding, listed, shorten
 from .model import Table
 from .paths import read_regular
@@ -219,14 +220,14 @@ def read_strings(table: Table) -> tuple[pl.DataFrame, list[Finding]]:
     try:
         return pl.read_csv(table.path, encoding="utf8", **options), []
     except pl.exceptions.PolarsError:
-        bad = encoding_utf8(table.name, table.path)
+        bad, found = attempt("encoding-utf8", table.name, encoding_utf8, table.name, table.path, default=None)
         if bad is not None:
             found.append(bad)
     try:
         return pl.read_csv(table.path, encoding="utf8-lossy", **options), found
     except pl.exceptions.PolarsError:
-        frame, more = csv_syntax(table)
-        return frame, found + more
+        (frame, more), failed = attempt("csv-syntax", table.name, csv_syntax, table, default=(pl.DataFrame(), []))
+        return frame, found + failed + more
 
 
 def line_commas(path: Path) -> pl.DataFrame:
@@ -276,7 +277,8 @@ def row_width(table: str, path: Path, strings: pl.DataFrame, width: int, lines: 
     message = "row has {value} cells, header has " + str(width)
     if strings.height == lines.height - 1 and strings.width == width:
         inner = pl.sum_horizontal([pl.col(c).str.count_matches(",", literal=True).fill_null(0) for c in strings.columns])
-        inner_counts = pl.concat([pl.Series("inner", [0], dtype=pl.UInt32), strings.select(inner.cast(pl.UInt32)).to_series()])
+        header_inner = sum(name.count(",") for name in strings.columns)  # a quoted header name with a comma is one cell
+        inner_counts = pl.concat([pl.Series("inner", [header_inner], dtype=pl.UInt32), strings.select(inner.cast(pl.UInt32)).to_series()])
         counted = lines.with_columns(cells=pl.col("commas") - inner_counts + 1)
         bad = (counted.with_columns(n=pl.int_range(1, pl.len() + 1, dtype=pl.UInt32))
                .filter((pl.col("cells") != width) & ~pl.col("blank")).select("n", "cells"))
@@ -310,19 +312,22 @@ class Read:
 
 
 def read(table: Table) -> Read:
+    """The file rules, each through the error boundary, and the strings the other rules read."""
     facts = scan_bytes(table.path)
-    found = encoding_bom(table.name, facts) + line_ending(table.name, facts) + blank_line(table.name, facts)
+    found = [f for check, rule_id in ((encoding_bom, "encoding-bom"), (line_ending, "line-ending"), (blank_line, "blank-line"))
+             for f in findings(rule_id, table.name, check, table.name, facts)]
     header = read_header(table.path)
-    header_findings = header_mismatch(table, header)
+    header_findings = findings("header-mismatch", table.name, header_mismatch, table, header)
     found += header_findings
     strings, more = read_strings(table)
     found += more
     per_line = line_commas(table.path)
-    widths, row_lines = row_width(table.name, table.path, strings, len(header), per_line)
-    found += widths
-    found += table_empty(table.name, strings)
+    (widths, row_lines), failed = attempt("row-width", table.name, row_width, table.name, table.path, strings, len(header), per_line,
+                                          default=([], None))
+    found += failed + widths
+    found += findings("table-empty", table.name, table_empty, table.name, strings)
     if header_findings or strings.width == 0:
-        return Read(None, facts.ascii, row_lines, found)  # columns cannot be matched to fields; header-mismatch says why
+        return Read(None, facts.ascii, row_lines, found)  # columns cannot be matched to fields; header-mismatch (or its rule-error) says why
     if facts.first_blank is not None:
         strings, row_lines = drop_blank_rows(strings, per_line, row_lines)
     return Read(strings, facts.ascii, row_lines, found)

@@ -12,11 +12,13 @@ from dataclasses import replace
 
 import polars as pl
 
+from .boundary import PACKAGE, run_registered
 from .findings import LIMIT, Finding, listed
 from .model import CITATIONS, EVENTS, REQUIRED_RESOURCES, SOURCES, Package, Table
 from .quotes import names_of
 from .registry import rule
 from .text import closest, fold_expr
+from .types import typed_values
 
 Frames = dict[str, pl.DataFrame]
 ID_PATTERN = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
@@ -94,7 +96,7 @@ def min_children(package: Package, frames: Frames) -> list[Finding]:
             pk, key = table.primary_key[0], spec["field"]
             exempt = pl.lit(False)
             for col, values in spec.get("unless", {}).items():
-                exempt = exempt | pl.col(col).is_in(values).fill_null(False)
+                exempt = exempt | pl.col(col).is_in(typed_values(package.tables[spec["table"]].field(col).raw, values)).fill_null(False)
             counts = frames[spec["table"]].group_by(key).agg(n=pl.len(), exempt=exempt.any()).rename({key: pk})
             short = (frames[table.name].with_row_index("__row").join(counts, on=pk, how="left")
                      .filter((pl.col("n").fill_null(0) < spec["min"]) & ~pl.col("exempt").fill_null(False))
@@ -269,6 +271,6 @@ def duplicate_event(package: Package, frames: Frames) -> list[Finding]:
 
 
 def check(package: Package, frames: Frames) -> list[Finding]:
-    rules = (foreign_key, uncited, unreferenced, min_children, no_cycle, distinct_records, duplicate_source, duplicate_event)
-    return [f for fn in rules for f in fn(package, frames)]
+    """Every rule registered here, in the order they are defined, each through the error boundary."""
+    return run_registered(__name__, PACKAGE, package=package, frames=frames)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import extensions, types
+from .boundary import attempt
 from .findings import Finding
 from .paths import PathGuard, read_regular
 from .registry import rule
@@ -24,6 +25,9 @@ SOURCES, CITATIONS, COUNTRIES = "sources", "citations", "countries"
 EVENTS = "events"  # the table duplicate-event reads
 CENTRAL_ASIA = ("KAZ", "UZB", "KGZ", "TJK", "TKM")  # the five states the package is about, in the order the figures and reports list them
 REQUIRED_RESOURCES = (SOURCES, CITATIONS, COUNTRIES)
+# the string fields the provenance and integrity rules read in these tables, whatever their schemas say beyond them
+REQUIRED_FIELDS = {SOURCES: ("source_id", "path", "sha256"), CITATIONS: ("citation_id", "source_id", "quote"), COUNTRIES: ("country_id",)}
+DATE_TYPES = ("date", "year", "yearmonth")  # besides strings marked x-partial-date: the types the date rules compare
 MAX_JSON = 50 << 20  # a descriptor or schema larger than this is refused, not parsed
 
 
@@ -87,6 +91,9 @@ class Table:
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
 
     def rules_of(self, kind: str) -> list[dict[str, Any]]:
         return [r for r in self.rules if r["rule"] == kind]
@@ -175,6 +182,7 @@ def schema_invalid(schema: Any) -> list[str]:
     for f in fields:
         errors += types.unsupported(f)
         errors += pattern_errors(f)
+        errors += field_name_errors(f.get("name"))
     pk = as_list(schema.get("primaryKey"))
     if not pk:
         errors.append("no primaryKey: every table of this package has one")
@@ -184,6 +192,18 @@ def schema_invalid(schema: Any) -> list[str]:
     if errors:
         return errors
     return name_errors(schema, names)
+
+
+def field_name_errors(name: Any) -> list[str]:
+    """A field name polars would not read as one column by its exact name, or that the validator's own columns use."""
+    if not isinstance(name, str):
+        return []  # the profile says so
+    if name.startswith("__"):
+        return [f"field {name!r}: a name starting with '__' is reserved for the validator's own columns (such as '__row'); rename the field"]
+    if name == "*" or (name.startswith("^") and name.endswith("$")):
+        return [f"field {name!r}: polars reads this name as a pattern ('^...$' or '*') that selects other columns, not as one column; "
+                "rename the field"]
+    return []
 
 
 def pattern_errors(field: dict[str, Any]) -> list[str]:
@@ -227,6 +247,52 @@ def name_errors(schema: dict[str, Any], names: list[str]) -> list[str]:
     via = schema.get("x-cited-via")
     if via and not any(as_list(fk.get("fields")) == [via] for fk in schema.get("foreignKeys", [])):
         out.append(f"x-cited-via {via!r} is not a foreign key of the table")
+    return out or parameter_errors(schema, by_name)
+
+
+def type_of(field: dict[str, Any]) -> str:
+    return str(field.get("type", "string"))
+
+
+def is_date(field: dict[str, Any]) -> bool:
+    return type_of(field) in DATE_TYPES or (type_of(field) == "string" and bool(field.get("x-partial-date")))
+
+
+def misfits(field: dict[str, Any], values: Any) -> list[Any]:
+    """The values (an enum, a `when` list) that are not values of the field's type; all of them when they are not a list."""
+    return [v for v in values if not types.fits(field, v)] if isinstance(values, list) else [values]
+
+
+def parameter_errors(schema: dict[str, Any], by_name: dict[str, dict[str, Any]]) -> list[str]:
+    """Constraint and x-rules parameters checked against the types of the fields they apply to, so that no rule compares a
+    column with values of another type (names and shapes are already known to be right)."""
+    out = []
+    for f in schema["fields"]:
+        kind, constraints = type_of(f), f.get("constraints", {})
+        for key in ("minimum", "maximum"):
+            if key in constraints and not types.fits(f, constraints[key]):
+                out.append(f"field {f['name']!r}: {key} {constraints[key]!r} is not a value of its type {kind!r}")
+        if "enum" in constraints and (bad := misfits(f, constraints["enum"])):
+            out.append(f"field {f['name']!r}: enum value(s) {bad!r} are not values of its type {kind!r} (an enum has one type, the field's)")
+    for key in ("x-aliases", "x-retired-ids"):  # their columns are compared with IDs, which are text
+        out += [f"{key}: {role} {name!r} is of type {type_of(by_name[name])!r}; it must be a string field"
+                for role, name in (schema.get(key) or {}).items() if type_of(by_name[name]) not in ("string", "any")]
+    for i, spec in enumerate(schema.get("x-rules", [])):
+        kind = spec["rule"]
+        where = f"x-rules[{i}] {kind}"
+        if kind in ("not-before", "not-after-source"):
+            for key in ("field", "other"):
+                if key in spec and not is_date(by_name[spec[key]]):
+                    out.append(f"{where}: {key} {spec[key]!r} is of type {type_of(by_name[spec[key]])!r}; the rule compares dates "
+                               f"(a field of type {', '.join(DATE_TYPES)}, or a string marked x-partial-date)")
+        for column, values in spec.get("when", {}).items():
+            if bad := misfits(by_name[column], values):
+                out.append(f"{where}: when {column!r} has value(s) {bad!r} that are not of its type {type_of(by_name[column])!r}")
+        if kind == "explained-if" and (bad := misfits(by_name[spec["field"]], spec["values"])):
+            out.append(f"{where}: values {bad!r} are not of the type {type_of(by_name[spec['field']])!r} of {spec['field']!r}")
+        if kind == "distinct-columns" and len({types.DTYPES[type_of(by_name[c])] for c in spec["fields"]}) > 1:
+            out.append(f"{where}: the fields {spec['fields']} have different types {[type_of(by_name[c]) for c in spec['fields']]}; "
+                       "they name records of one kind")
     return out
 
 
@@ -264,7 +330,8 @@ def resource_missing(declared: list[str], path: Path | None = None, raw: str = "
 
 
 def package_errors(tables: dict[str, Table], declared: list[str]) -> dict[str, list[str]]:
-    """Names that cross schemas: foreign-key targets and their fields, min-children tables. table -> reasons."""
+    """Names and types that cross schemas: foreign-key targets, their fields and types, min-children tables, and the fields
+    the provenance and integrity rules read. table -> reasons."""
     out: dict[str, list[str]] = {}
     for table in tables.values():
         reasons = []
@@ -277,11 +344,29 @@ def package_errors(tables: dict[str, Table], declared: list[str]) -> dict[str, l
                 if missing or len(fk.reference) != len(fk.fields):
                     reasons.append(f"foreignKeys {fk.fields}: {fk.resource} has no field {missing}" if missing
                                    else f"foreignKeys {fk.fields}: refers to {len(fk.reference)} fields of {fk.resource}")
+                else:
+                    reasons += [f"foreignKeys {fk.fields}: {c!r} is of type {a!r} but {fk.resource}.{r} is of type {b!r}; "
+                                "a key and the key it refers to have one type"
+                                for c, r in zip(fk.fields, fk.reference, strict=True)
+                                if types.DTYPES[a := table.field(c).type] != types.DTYPES[b := target.field(r).type]]
         for spec in table.rules_of("min-children"):
             child = tables.get(spec["table"])
             needed = {spec["field"], *spec.get("unless", {})}
             if child is None or needed - set(child.field_names):
                 reasons.append(f"x-rules min-children: table {spec['table']!r} with fields {sorted(needed)} is needed")
+                continue
+            key = table.field(table.primary_key[0])
+            if len(table.primary_key) != 1 or types.DTYPES[key.type] != types.DTYPES[child.field(spec["field"]).type]:
+                reasons.append(f"x-rules min-children: {spec['table']}.{spec['field']} must have the type of the one-field primary key "
+                               f"{table.primary_key} it counts children of")
+            for column, values in spec.get("unless", {}).items():
+                if bad := misfits(child.field(column).raw, values):
+                    reasons.append(f"x-rules min-children: unless {column!r} has value(s) {bad!r} that are not of its type "
+                                   f"{child.field(column).type!r}")
+        needed = REQUIRED_FIELDS.get(table.name, ())
+        if missing := [n for n in needed if n not in table.field_names or table.field(n).type not in ("string", "any")]:
+            reasons.append(f"the provenance and integrity rules read the string field(s) {list(needed)} of {table.name}; "
+                           f"missing or not strings: {missing}")
         if reasons:
             out[table.name] = reasons
     return out
@@ -293,12 +378,14 @@ def load(root: Path) -> tuple[Package, list[Finding]]:
         raise Unreadable(f"{root}: not a folder")
     guard = PathGuard(root)
     descriptor = load_descriptor(guard)
-    found = [Finding("descriptor-invalid", m, "datapackage.json") for m in descriptor_invalid(descriptor)]
+    messages, found = attempt("descriptor-invalid", "datapackage.json", descriptor_invalid, descriptor, default=[])
+    found += [Finding("descriptor-invalid", m, "datapackage.json") for m in messages]
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
         raise Unreadable("datapackage.json: 'resources' is missing or empty")
     declared = [str(r.get("name")) for r in resources if isinstance(r, dict)]
-    found += [Finding("resource-missing", m, "datapackage.json") for m in resource_missing(declared)]
+    messages, failed = attempt("resource-missing", "datapackage.json", resource_missing, declared, default=[])
+    found += failed + [Finding("resource-missing", m, "datapackage.json") for m in messages]
     tables: dict[str, Table] = {}
     for index, res in enumerate(resources):
         if not isinstance(res, dict):
@@ -309,7 +396,9 @@ def load(root: Path) -> tuple[Package, list[Finding]]:
         found += more
         if table is not None:
             tables[name] = table
-    for name, reasons in package_errors(tables, declared).items():
+    crossed, failed = attempt("schema-invalid", "datapackage.json", package_errors, tables, declared, default={})
+    found += failed
+    for name, reasons in crossed.items():
         found += [Finding("schema-invalid", reason, name) for reason in reasons]
         del tables[name]
     return Package(root, descriptor, tables, declared, guard), found
@@ -332,13 +421,17 @@ def load_resource(guard: PathGuard, name: str, res: dict[str, Any]) -> tuple[Tab
     if schema_path is None:
         return None, [Finding("schema-invalid" if missing else "path-unsafe", why, name, column="schema", value=schema_ref)]
     schema, why = read_json(schema_path)
-    reasons = [f"{schema_ref}: {why}"] if schema is None else schema_invalid(schema)
-    if reasons:
-        return None, [Finding("schema-invalid", reason, name) for reason in reasons]
-    return build_table(name, csv_path, str(raw_path), schema_ref, res, schema), []
+    if schema is None:
+        return None, [Finding("schema-invalid", f"{schema_ref}: {why}", name)]
+    reasons, failed = attempt("schema-invalid", name, schema_invalid, schema, default=[])
+    if reasons or failed:  # a schema that cannot be checked is not used either
+        return None, failed + [Finding("schema-invalid", reason, name) for reason in reasons]
+    table, failed = attempt("schema-invalid", name, build_table, name, csv_path, str(raw_path), schema_ref, res, schema, default=None)
+    return table, failed
 
 
 @rule("validator-error", "package")
 def validator_error(exc: BaseException) -> str:
-    """The validator itself failed (a bug to report): exit 2 with the error, never a traceback."""
+    """The validator itself failed outside any rule (a bug to report): exit 2 with the error, never a traceback. A rule
+    that fails is a rule-error instead, and the run goes on."""
     return f"the validator could not finish: {type(exc).__name__}: {exc}"

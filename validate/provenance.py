@@ -12,12 +12,14 @@ from dataclasses import replace
 
 import polars as pl
 
+from .boundary import PACKAGE, attempt, rule_error, run_registered
 from .findings import Finding, listed, shorten
 from .model import CITATIONS, COUNTRIES, SOURCES, Package, Table
 from .paths import read_regular
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, names_of, prepare
-from .registry import rule
+from .registry import registered, rule
 from .text import as_words, explained, fold_texts, has_number, precision_prefix, text_in_words, value_in_words
+from .types import parse, typed_values
 
 
 def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str], list[Finding]]:
@@ -45,7 +47,7 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame,
         if digest != recorded:
             found.append(Finding("source-hash", source_hash(raw_path, digest, recorded), SOURCES, line, "sha256", recorded, row=i))
         text = data.decode("utf-8", errors="replace")
-        if extent == "excerpt" and (why := excerpt_header(text, url, consulted)):
+        if extent == "excerpt" and (why := excerpt_checked(text, url, consulted, found)):
             found.append(Finding("excerpt-header", why, SOURCES, line, "path", raw_path, row=i,
                                  hint=f"open the file with the lines 'Address: {url}' and 'Consulted: {consulted}'"))
         if digest not in folded:
@@ -53,6 +55,13 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame,
         ids.append(source_id)
         digests.append(digest)
     return pl.DataFrame({"source_id": ids, "digest": digests}, schema={"source_id": pl.String, "digest": pl.String}), fold_texts(folded), found
+
+
+def excerpt_checked(text: str, url: str | None, consulted: str | None, found: list[Finding]) -> str:
+    """excerpt_header through the error boundary (its rule-error added to found)."""
+    why, failed = attempt("excerpt-header", SOURCES, excerpt_header, text, url, consulted, default="")
+    found += failed
+    return why
 
 
 @rule("excerpt-header", "provenance")
@@ -131,16 +140,16 @@ def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[
         if (quoted := quoted_by(package, table)) is None:
             continue
         key, cited_as = quoted
-        claimed = claimed_values(quotes, cited_as, key, frame) if name in direct else None  # claims are about the cited record's own columns
+        claimed = claimed_values(quotes, cited_as, key, table, frame) if name in direct else None  # claims are about the cited record's own columns
         found += facts_of(name, frame, table, key, quotes.cites.select(pl.col(cited_as).alias(key), "__q").drop_nulls().unique(), quotes, claimed)
     return found
 
 
-def claimed_values(quotes: Quotes, cited_as: str, key: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """(key, __column, __v) of every value a citation claims for a record, typed as the frame's column then as text, so
+def claimed_values(quotes: Quotes, cited_as: str, key: str, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """(key, __column, __v) of every value a citation claims for a record, parsed as the column's type then as text, so
     that it compares with the row's value cast the same way. claim-in-quote checks these against their own quotes."""
     claims = quotes.cites.select(pl.col(cited_as).alias(key), pl.col(CLAIM_COLUMN).alias("__column"), pl.col(CLAIM_VALUE).alias("__v")).drop_nulls()
-    parts = [claims.filter(pl.col("__column") == c).with_columns(pl.col("__v").cast(dtype, strict=False).cast(pl.String))
+    parts = [claims.filter(pl.col("__column") == c).with_columns(parse({**table.field(c).raw, "name": "__v"}).cast(pl.String).alias("__v"))
              for c, dtype in frame.schema.items() if dtype != pl.String]
     return pl.concat([claims.filter(~pl.col("__column").is_in([c for c, t in frame.schema.items() if t != pl.String])), *parts]).drop_nulls()
 
@@ -363,9 +372,10 @@ def not_after_source(package: Package, frames: Frames, quotes: Quotes) -> list[F
             dates = stating_sources(quotes, direct[name], key, column).select(key, "published_date").drop_nulls().unique()
             when = pl.lit(True)
             for col, values in spec.get("when", {}).items():
-                when = when & pl.col(col).is_in(values).fill_null(False)
-            well_formed = pl.col(column).str.contains(WELL_FORMED_DATE)
-            rows = frame.with_row_index("__row").filter(when & well_formed.fill_null(False)).select("__row", key, column)
+                when = when & pl.col(col).is_in(typed_values(table.field(col).raw, values)).fill_null(False)
+            well_formed = pl.col(column).cast(pl.String).str.contains(WELL_FORMED_DATE)  # a date column too
+            rows = (frame.with_row_index("__row").filter(when & well_formed.fill_null(False))
+                    .select("__row", key, pl.col(column).cast(pl.String)))
             value, reported = precision_prefix(pl.col(column), pl.col("published_date"))
             late = (rows.join(dates, on=key, how="inner").filter(value > reported)
                     .group_by("__row").agg(pl.col(column).first()).sort("__row"))
@@ -432,15 +442,21 @@ def country_region(package: Package, frames: Frames, quotes: Quotes | None = Non
 
 
 def check(package: Package, frames: Frames) -> tuple[list[Finding], Quotes | None]:
-    """The findings, and the prepared quotes (None when the sources or citations could not be read) for claims.py."""
-    found = country_code(package, frames) + country_region(package, frames)
+    """The findings, and the prepared quotes (None when the sources or citations could not be read) for claims.py.
+
+    Every rule registered here runs through the error boundary, in the order they are defined; those that read the quotes
+    only where the sources and citations could be read. The archived files' own rules run as each file is read."""
     if frames.get(SOURCES) is None or frames.get(CITATIONS) is None:
-        return found, None
-    digests, texts, more = read_sources(package, frames[SOURCES])
-    quotes = prepare(package, frames, digests, texts)
-    rules = (quote_not_in_source, fact_not_in_quote, relation_not_in_quote, quote_supports_row, alias_not_in_source, not_after_source,
-             status_dated_by_source)
-    return found + more + point_back([f for fn in rules for f in fn(package, frames, quotes)], package, frames, quotes), quotes
+        return run_registered(__name__, PACKAGE, package=package, frames=frames), None
+    try:
+        digests, texts, more = read_sources(package, frames[SOURCES])
+        quotes = prepare(package, frames, digests, texts)
+    except Exception as exc:  # the quotes could not be prepared: each rule that reads them (here and in claims.py) is reported
+        readers = [r.id for module in (__name__, "validate.claims") for r in registered(module) if "quotes" in r.needs]
+        return run_registered(__name__, PACKAGE, package=package, frames=frames) + [rule_error(r, PACKAGE, exc) for r in readers], None
+    found = run_registered(__name__, PACKAGE, package=package, frames=frames, quotes=quotes)
+    pointed, failed = attempt("fact-not-in-quote", PACKAGE, point_back, found, package, frames, quotes, default=found)
+    return more + failed + pointed, quotes
 
 
 def point_back(found: list[Finding], package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:

@@ -35,9 +35,10 @@ def prepare(package: Package, frames: Frames, digests: pl.DataFrame, texts: dict
     distinct = distinct.with_columns(folded=lowered).with_columns(words=as_words(pl.col("folded").str.to_lowercase()))
     distinct = distinct.with_columns(numbers=numbers_of(pl.col("words")), dates=english_months(pl.col("words")))
     claims = [pl.col(c).cast(pl.String) if c in citations.columns else pl.lit(None, dtype=pl.String).alias(c) for c in (CLAIM_COLUMN, CLAIM_VALUE)]
+    published = pl.col("published_date").cast(pl.String) if "published_date" in sources.columns else pl.lit(None, dtype=pl.String).alias("published_date")
     cites = (citations.with_row_index("__row").select("__row", *keys, "source_id", "quote", *claims)
              .join(distinct.select("quote", "__q"), on="quote", how="left").drop("quote")
-             .join(sources.select("source_id", pl.col("published_date").cast(pl.String)), on="source_id", how="left"))
+             .join(sources.select("source_id", published), on="source_id", how="left"))
     return Quotes(distinct, cites, digests, texts)
 
 

@@ -7,7 +7,7 @@ family's module:
 
 | family | module | a rule is |
 |---|---|---|
-| package | model.py, paths.py | a check of the descriptor, a Table Schema or a path, returning reasons |
+| package | model.py, paths.py, boundary.py | a check of the descriptor, a Table Schema or a path, returning reasons; a rule that failed |
 | file | csvfile.py | a check of one CSV file's bytes or structure |
 | cell | cells.py | a polars expression that is true where a cell breaks the rule |
 | schema | schema_checks.py | the pandera check a Table Schema field constraint becomes |
@@ -35,6 +35,10 @@ class Rule:
     family: str
     description: str
     function: Callable[..., Any]
+    reads: tuple[str, ...] = ()  # the function's parameters: what the rule reads, by name (boundary.run_registered passes them)
+    needs: frozenset[str] = frozenset()  # the parameters without a default: the rule runs only where all of these are given
+    module: str = ""  # where it is defined: a module's check runs the rules registered in it (`registered`)
+    line: int = 0  # the line of its definition there: rules run, and are listed, in the order they are defined
 
     @property
     def where(self) -> str:
@@ -56,7 +60,10 @@ def rule(rule_id: str, family: str) -> Callable[[F], F]:
         doc = inspect.getdoc(function)
         if not doc:
             raise ValueError(f"rule {rule_id!r} has no docstring: its first paragraph is the rule's description")
-        RULES[rule_id] = Rule(rule_id, family, " ".join(doc.split("\n\n")[0].split()), function)
+        params = inspect.signature(function).parameters.values()
+        RULES[rule_id] = Rule(rule_id, family, " ".join(doc.split("\n\n")[0].split()), function, tuple(p.name for p in params),
+                              frozenset(p.name for p in params if p.default is inspect.Parameter.empty), function.__module__,
+                              function.__code__.co_firstlineno)
         return function
 
     return register
@@ -64,10 +71,14 @@ def rule(rule_id: str, family: str) -> Callable[[F], F]:
 
 def catalogue() -> dict[str, Rule]:
     """Every rule, in family order. Importing the rule modules registers their rules."""
-    from . import cells, changelog, claims, csvfile, integrity, model, paths, provenance, schema_checks, types  # noqa: F401
+    from . import boundary, cells, changelog, claims, csvfile, integrity, model, paths, provenance, schema_checks, types  # noqa: F401
 
     def place(item: tuple[str, Rule]) -> tuple[int, str, int]:  # family, then where it is defined: never the import order
-        fn = item[1].function
-        return FAMILIES.index(item[1].family), fn.__module__, fn.__code__.co_firstlineno
+        return FAMILIES.index(item[1].family), item[1].module, item[1].line
 
     return dict(sorted(RULES.items(), key=place))
+
+
+def registered(module: str) -> list[Rule]:
+    """The rules defined in one module (its `__name__`), in the order they are defined there."""
+    return sorted((r for r in catalogue().values() if r.module == module), key=lambda r: r.line)

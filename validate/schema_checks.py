@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from .boundary import attempt, fused, rule_error
 from .findings import LIMIT, Finding, shorten, with_rest
 from .model import Field, Table
-from .registry import catalogue, rule
+from .registry import registered, rule
 from .text import explained, precision_prefix
-from .types import DTYPES
+from .types import DTYPES, typed_values
 
 if TYPE_CHECKING:
     import pandera.polars as pa
@@ -78,7 +79,7 @@ def enum(f: Field) -> list[Spec]:
     if "enum" not in f.constraints:
         return []
     values = f.constraints["enum"]
-    return [column_check(f, "enum", f"is not one of {values}", pl.col(f.name).is_in(values))]
+    return [column_check(f, "enum", f"is not one of {values}", pl.col(f.name).is_in(typed_values(f.raw, values)))]
 
 
 @rule("range", "schema")
@@ -113,7 +114,15 @@ def calendar_date(f: Field) -> list[Spec]:
                          (c.str.len_chars() != 10) | c.str.to_date("%Y-%m-%d", strict=False).is_not_null())]
 
 
-FIELD_RULES = (pattern, enum, range_, length, calendar_date)
+def field_rules() -> list[tuple[str, Any]]:
+    """The registered rules a field's constraints become: those of this module that read a field alone."""
+    return [(r.id, r.function) for r in registered(__name__) if r.needs == {"f"}]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "FIELD_RULES":  # the field-constraint makers, as the registry lists them
+        return tuple(fn for _, fn in field_rules())
+    raise AttributeError(name)
 
 
 # row rules (x-rules) -------------------------------------------------------------------------------------------
@@ -128,7 +137,7 @@ def exactly_one(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
 @rule("not-before", "row")
 def not_before(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
     """A date (`field`) is not before another (`other`), compared at their shared precision."""
-    a, b = precision_prefix(pl.col(spec["field"]), pl.col(spec["other"]))
+    a, b = precision_prefix(pl.col(spec["field"]).cast(pl.String), pl.col(spec["other"]).cast(pl.String))  # a date column too
     expr = pl.col(spec["field"]).is_null() | pl.col(spec["other"]).is_null() | (a >= b)
     return expr, f"{spec['field']} is before {spec['other']}", [spec["field"], spec["other"]]
 
@@ -183,7 +192,18 @@ def explained_if(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
 
 
 def row_rules() -> dict[str, Any]:
-    return {r.id: r.function for r in catalogue().values() if r.family == "row"}
+    return {r.id: r.function for r in registered(__name__) if r.family == "row"}
+
+
+def typed_spec(spec: dict[str, Any], table: Table) -> dict[str, Any]:
+    """An x-rules row rule with its values (`when`, `values`) as values of their columns' types (a date parsed), to compare
+    with the typed frame. The model has checked that each value is of its column's type."""
+    out = dict(spec)
+    if "when" in spec:
+        out["when"] = {c: typed_values(table.field(c).raw, v) for c, v in spec["when"].items()}
+    if "values" in spec and "field" in spec:
+        out["values"] = typed_values(table.field(spec["field"]).raw, spec["values"])
+    return out
 
 
 # the derived schema ---------------------------------------------------------------------------------------------
@@ -193,6 +213,12 @@ class Derived:
     table: Table
     column_specs: dict[str, list[Spec]] = field(default_factory=dict)  # by column, in check_number order
     frame_specs: list[Spec] = field(default_factory=list)  # in check_number order
+    found: list[Finding] = field(default_factory=list)  # the rule-errors of checks that could not be made
+
+    def without(self, rules: set[str]) -> Derived:
+        """The same schema without the checks of these rules (they raised: their rule-errors say so)."""
+        return Derived(self.table, {c: [s for s in specs if s.rule not in rules] for c, specs in self.column_specs.items()},
+                       [s for s in self.frame_specs if s.rule not in rules], self.found)
 
     @property
     def schema(self) -> pa.DataFrameSchema:
@@ -207,7 +233,16 @@ class Derived:
 
 
 def derive(table: Table) -> Derived:
-    column_specs = {f.name: [spec for make in FIELD_RULES for spec in make(f)] for f in table.fields}
+    """The table's checks, each made through the error boundary: a rule that cannot make its check is a rule-error."""
+    found: list[Finding] = []
+    column_specs: dict[str, list[Spec]] = {}
+    makers = field_rules()
+    for f in table.fields:
+        column_specs[f.name] = []
+        for rule_id, make in makers:
+            specs, failed = attempt(rule_id, table.name, make, f, default=[])
+            column_specs[f.name] += specs
+            found += failed
     for f in table.fields:  # pandera's unique= counts empty cells as duplicates; an optional unique column may be empty many times
         if unique(f, table.primary_key) and not required(f, table.primary_key):
             column_specs[f.name].append(column_check(f, "unique", "duplicate value in a unique column", pl.col(f.name).is_unique()))
@@ -215,12 +250,15 @@ def derive(table: Table) -> Derived:
     if len(table.primary_key) > 1:
         frame_specs.append(Spec(~pl.struct(table.primary_key).is_duplicated(), "unique", "the primary key is not unique",
                                 ",".join(table.primary_key)))
-    makers = row_rules()
+    rows = row_rules()
     for spec in table.rules:
-        if spec["rule"] in makers:
-            expr, reason, cols = makers[spec["rule"]](spec)
-            frame_specs.append(Spec(expr, spec["rule"], reason, ",".join(cols)))
-    return Derived(table, column_specs, frame_specs)
+        if spec["rule"] in rows:
+            made, failed = attempt(spec["rule"], table.name, lambda s: rows[s["rule"]](typed_spec(s, table)), spec, default=None)
+            found += failed
+            if made is not None:
+                expr, reason, cols = made
+                frame_specs.append(Spec(expr, spec["rule"], reason, ",".join(cols)))
+    return Derived(table, column_specs, frame_specs, found)
 
 
 def pandera_schema(table_name: str, root: str | Path = ".") -> pa.DataFrameSchema:
@@ -231,14 +269,26 @@ def pandera_schema(table_name: str, root: str | Path = ".") -> pa.DataFrameSchem
     return derive(package.tables[table_name]).schema
 
 
+def screens(table: Table, derived: Derived) -> list[tuple[str, pl.Expr]]:
+    """(rule ID, an expression true when no row fails it) for every check of the schema: the clean path's questions."""
+    out = [(s.rule, s.passes.fill_null(True).all()) for specs in derived.column_specs.values() for s in specs]
+    out += [(s.rule, s.passes.fill_null(True).all()) for s in derived.frame_specs]
+    out += [("required", pl.col(f.name).is_not_null().all()) for f in table.fields if required(f, table.primary_key)]
+    # pandera's own unique= (required columns); an optional unique column's check is among the column specs above
+    out += [("unique", pl.col(f.name).is_unique().all()) for f in table.fields if unique(f, table.primary_key) and required(f, table.primary_key)]
+    return out
+
+
+def verdicts(frame: pl.DataFrame, items: list[tuple[str, pl.Expr]]) -> list[bool]:
+    """Every check's verdict on the whole frame, in one select."""
+    if not items or not frame.height:
+        return [True] * len(items)
+    return list(frame.select([e.alias(str(i)) for i, (_, e) in enumerate(items)]).row(0))
+
+
 def passes(table: Table, derived: Derived, frame: pl.DataFrame) -> bool:
     """The clean path: every check of the schema, as its own polars expression, in one select. True when none fails."""
-    exprs = [s.passes.fill_null(True).all() for specs in derived.column_specs.values() for s in specs]
-    exprs += [s.passes.fill_null(True).all() for s in derived.frame_specs]
-    exprs += [pl.col(f.name).is_not_null().all() for f in table.fields if required(f, table.primary_key)]
-    # pandera's own unique= (required columns); an optional unique column's check is among the column specs above
-    exprs += [pl.col(f.name).is_unique().all() for f in table.fields if unique(f, table.primary_key) and required(f, table.primary_key)]
-    return all(frame.select([e.alias(str(i)) for i, e in enumerate(exprs)]).row(0)) if exprs and frame.height else True
+    return all(verdicts(frame, screens(table, derived)))
 
 
 def check(table: Table, frame: pl.DataFrame, unparsed: dict[str, set[int]]) -> list[Finding]:
@@ -246,18 +296,27 @@ def check(table: Table, frame: pl.DataFrame, unparsed: dict[str, set[int]]) -> l
     `type`, now null) are not also reported as `required`.
 
     pandera runs the schema only when the clean path (`passes`) sees a failure, so the exact report costs
-    nothing on a valid table; both evaluate the same expressions, and a test keeps them in agreement.
+    nothing on a valid table; both evaluate the same expressions, and a test keeps them in agreement. A check that raises
+    on this frame is a rule-error and is left out of both.
     """
     derived = derive(table)
-    if not unparsed and passes(table, derived, frame):
-        return []
+    ok, kept, failed = fused(table.name, screens(table, derived), lambda items: verdicts(frame, list(items)), default=None)
+    found = derived.found + failed
+    if failed:
+        derived = derived.without({str(f.value) for f in failed})
+    if ok is None or (not unparsed and all(ok)):
+        return found
     import pandera.polars as pa
 
     try:
-        derived.schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        return to_findings(table.name, derived, exc.failure_cases, unparsed)
-    return []
+        try:
+            derived.schema.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            return found + to_findings(table.name, derived, exc.failure_cases, unparsed)
+    except Exception as exc:  # pandera itself failed: each rule whose check the clean path saw fail is reported
+        seen = [r for (r, _), v in zip(kept, ok, strict=True) if not v] or ["required"]  # else only unparsed cells sent it to pandera
+        return found + [rule_error(r, table.name, exc) for r in dict.fromkeys(seen)]
+    return found
 
 
 def to_findings(name: str, derived: Derived, cases: pl.DataFrame, unparsed: dict[str, set[int]]) -> list[Finding]:

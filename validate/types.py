@@ -33,6 +33,8 @@ DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})
 TIME = r"^\d{2}:\d{2}:\d{2}(\.\d{1,9})?$"
 URI = r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*$"
 FORMATS = {"string": {"default", "uri"}}
+# the JSON type of a constraint or rule value for the types that have one; other types take a string that parses
+NATIVE: dict[str, type | tuple[type, ...]] = {"string": str, "any": str, "integer": int, "year": int, "number": (int, float), "boolean": bool}
 
 
 def unsupported(field: dict) -> list[str]:
@@ -83,6 +85,26 @@ def parse(field: dict) -> pl.Expr:
     return col
 
 
+def typed_values(field: dict, values: list) -> list:
+    """Constraint or rule values (an enum, a `when`) as values of the field's type, to compare with its typed column: as
+    they are for the types JSON has, parsed from their strings for the others (a date, a time); None where one does not parse."""
+    if field.get("type", "string") in NATIVE:
+        return list(values)
+    strings = pl.DataFrame({"v": [v if isinstance(v, str) else None for v in values]}, schema={"v": pl.String})
+    return strings.select(parse({**field, "name": "v"})).to_series().to_list()
+
+
+def fits(field: dict, value: object) -> bool:
+    """A constraint or rule value is a value of the field's type: of JSON's own type for strings, numbers and booleans (a
+    number is never written as a string, nor a boolean as a number), a string that parses as the type for the others."""
+    kind = field.get("type", "string")
+    if isinstance(value, bool):
+        return kind == "boolean"
+    if kind in NATIVE:
+        return isinstance(value, NATIVE[kind])
+    return isinstance(value, str) and typed_values(field, [value])[0] is not None
+
+
 @rule("type", "schema")
 def type_failures(field: dict) -> tuple[pl.Expr, str]:
     """Each cell parses as its field's Table Schema type (integer, number, boolean, date, datetime, time, year, yearmonth,
@@ -99,18 +121,31 @@ def type_failures(field: dict) -> tuple[pl.Expr, str]:
 
 
 def cast(fields: list[dict], table: str, strings: pl.DataFrame) -> tuple[pl.DataFrame, list, dict[str, set[int]]]:
-    """The typed frame, the `type` findings, and for each column the rows whose cell did not parse (now null)."""
+    """The typed frame, the `type` findings, and for each column the rows whose cell did not parse (now null). A column
+    whose check fails (a rule-error) is left as its strings' type, empty."""
+    from .boundary import attempt, fused
     from .findings import listed
 
     found: list = []
     unparsed: dict[str, set[int]] = {}
     indexed = strings.with_row_index("__row")
-    for field in fields:
-        if field.get("type", "string") in ("string", "any") and field.get("format", "default") == "default":
-            continue
+
+    def failures(field: dict) -> list:
         failing_expr, message = type_failures(field)
         failing = indexed.filter(failing_expr).select("__row", field["name"])
         if failing.height:
             unparsed[field["name"]] = set(failing.get_column("__row").to_list())
-            found += listed(table, "type", field["name"], failing, message)
-    return strings.select([parse(f).alias(f["name"]) for f in fields]), found, unparsed
+        return listed(table, "type", field["name"], failing, message)
+
+    for field in fields:
+        if field.get("type", "string") in ("string", "any") and field.get("format", "default") == "default":
+            continue
+        more, failed = attempt("type", table, failures, field, default=[])
+        found += failed or more
+    parsed = [("type", (f["name"], parse(f))) for f in fields]
+    typed, kept, failed = fused(table, parsed, lambda items: strings.select([e.alias(name) for _, (name, e) in items]), default=None)
+    if failed:  # a column that cannot be parsed is empty, so that no rule reads its strings as typed values
+        ok = {name for _, (name, _) in kept}
+        typed = strings.select([parse(f).alias(f["name"]) if f["name"] in ok else pl.repeat(None, strings.height, dtype=DTYPES[f.get("type", "string")]).alias(f["name"])
+                                for f in fields])
+    return typed, found + failed, unparsed

@@ -8,7 +8,7 @@ import validate.charclasses as charclasses
 
 
 def test_constants_are_current():
-    assert Path(charclasses.__file__).read_text("utf-8") == charclasses.render(), "run: python -m validate.docs"
+    assert Path(charclasses.__file__).read_text("utf-8") == charclasses.render(), "run: python -m docsgen"
 
 
 def test_invisible_covers_format_characters_separators_and_noncharacters():

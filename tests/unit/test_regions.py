@@ -8,7 +8,7 @@ import validate.regions as regions
 
 
 def test_constants_are_current():
-    assert Path(regions.__file__).read_text("utf-8") == regions.render(), "run: python -m validate.docs"
+    assert Path(regions.__file__).read_text("utf-8") == regions.render(), "run: python -m docsgen"
 
 
 def test_the_five_central_asian_states_are_central_asia():
