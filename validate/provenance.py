@@ -92,10 +92,10 @@ def source_hash(raw_path: str, digest: str, recorded: str) -> str:
 def quote_not_in_source(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
     """Each quote occurs verbatim in its source (white space, typographic quotes and Unicode normalisation folded)."""
     pairs = quotes.cites.select("source_id", "__q").unique().join(quotes.digests, on="source_id").select("digest", "__q").unique()
-    missing = []
-    for (digest,), group in pairs.join(quotes.distinct.select("__q", "folded"), on="__q").partition_by("digest", as_dict=True).items():
-        missing.append(group.filter(~pl.lit(quotes.texts[digest]).str.contains(pl.col("folded"), literal=True)).select("digest", "__q"))
-    bad = pl.concat(missing) if missing else pl.DataFrame()
+    # one vectorised search over (text, quote) pairs: never one polars call per archived text
+    texts = pl.DataFrame({"digest": list(quotes.texts), "__text": list(quotes.texts.values())}, schema={"digest": pl.String, "__text": pl.String})
+    bad = (pairs.join(texts, on="digest").join(quotes.distinct.select("__q", "folded"), on="__q")
+           .filter(~pl.col("__text").str.contains(pl.col("folded"), literal=True)).select("digest", "__q"))
     if bad.height == 0:
         return []
     failing = (quotes.cites.join(quotes.digests, on="source_id").join(bad, on=["digest", "__q"], how="semi")
