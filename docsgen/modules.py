@@ -10,7 +10,8 @@ import ast
 import re
 from pathlib import Path
 
-from validate.registry import FAMILIES, catalogue
+from validate.registry import FAMILIES
+from validate.rules import catalogue
 
 from .markdown import cell, replace_block
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from validate.model import Field, Package
-from validate.registry import catalogue
+from validate.rules import catalogue
 
 from .markdown import cell
 

@@ -6,7 +6,7 @@ import pytest
 from conftest import FIXTURE, run_validator
 from faults import FAULTS
 
-from validate.registry import catalogue
+from validate.rules import catalogue
 
 
 def test_the_fixture_is_valid():

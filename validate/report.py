@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from .findings import Finding
-from .registry import catalogue
+from .rules import catalogue
 
 DOCS = "docs/validation.md"
 

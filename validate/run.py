@@ -14,6 +14,7 @@ import polars as pl
 from . import cells, changelog, claims, csvfile, integrity, provenance, schema_checks, types
 from .findings import Finding
 from .model import Package, Table, load
+from .rules import catalogue
 
 
 @dataclass
@@ -60,4 +61,12 @@ def validate_package(root: Path) -> tuple[Package, list[Finding]]:
     found += integrity.check(package, frames)
     provenance_found, quotes = provenance.check(package, frames)
     found += provenance_found + claims.check(package, frames, quotes)
-    return package, physical_lines(found, line_maps)
+    return package, physical_lines(known(found), line_maps)
+
+
+def known(found: list[Finding]) -> list[Finding]:
+    """Every finding names a registered rule: a misspelt rule ID is a bug of the validator (validator-error), never a silent row."""
+    unknown = sorted({f.rule for f in found} - set(catalogue()))
+    if unknown:
+        raise ValueError(f"findings of unregistered rule IDs: {unknown}")
+    return found

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from validate.registry import FAMILIES, catalogue
+from validate.registry import FAMILIES
+from validate.rules import catalogue
 
 VALIDATE = Path(__file__).resolve().parents[2] / "validate"
 
@@ -36,3 +37,18 @@ def test_row_rules_are_the_extension_row_rules():
     from validate.extensions import ROW_RULES
 
     assert {r.id for r in catalogue().values() if r.family == "row"} == set(ROW_RULES)
+
+
+def test_the_registry_is_passive_and_a_finding_of_an_unregistered_rule_is_refused_by_the_runner():
+    """registry.py imports no rule module (validate.rules loads them all), so no import circle runs through it; the runner,
+    not the Finding, refuses a rule ID nobody registered."""
+    import pytest
+
+    from validate.findings import Finding
+    from validate.run import known
+
+    source = (VALIDATE / "registry.py").read_text("utf-8")
+    assert not re.findall(r"^\s*from \. import|^\s*from \.(?!_)\w+ import", source, flags=re.MULTILINE)
+    assert known([Finding("unique", "ok")])
+    with pytest.raises(ValueError, match="no-such-rule"):
+        known([Finding("no-such-rule", "a typo")])
