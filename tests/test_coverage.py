@@ -90,3 +90,13 @@ def test_a_value_is_counted_by_the_best_kind_of_source_behind_it():
     again = coverage.best_sources(load(ROOT)[0], frames)
     assert again.filter((pl.col("record") == record) & (pl.col("column") == column)).get_column("best").to_list() == ["catalogue"]
     assert f"| {table} | `{record}` | `{column}` |" in "\n".join(coverage.source_kinds(load(ROOT)[0], coverage.frames_of(load(ROOT)[0])))
+
+
+def test_the_source_ranking_names_exactly_the_source_types_of_the_schema():
+    """The ranking is an order over the one vocabulary of `sources.source_type`; a type added to the schema must be ranked."""
+    import json
+    from pathlib import Path
+
+    schema = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "sources.schema.json").read_text("utf-8"))
+    enum = next(f for f in schema["fields"] if f["name"] == "source_type")["constraints"]["enum"]
+    assert sorted(coverage.SOURCE_RANK) == sorted(enum)

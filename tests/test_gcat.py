@@ -28,6 +28,7 @@ def test_gcat_dates_are_read_at_their_precision():
     assert gcat.iso("2006 Jun 17") == "2006-06-17"
     assert gcat.iso("2008 Oct") == "2008-10"
     assert gcat.iso("2025 Jul 19?") == "2025-07-19"
+    assert gcat.iso("2018 May  3") == "2018-05-03"
     assert gcat.iso("1934") == "1934"
     assert gcat.iso("-") is None and gcat.iso("*") is None
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import polars as pl
 
+from .text import MONTH_ABBREVIATIONS
+
 # GCAT's state codes of the five states; TürkmenÄlem 52°E is under Monaco's (MC) and is found by its JCAT.
 STATES = {"KZ", "UZ", "KG", "TJ", "TM"}
-MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 # GCAT's operational orbit codes, as the package's orbit classes
 ORBITS = {"GEO/S": "GEO", "GEO/D": "GEO", "GEO/I": "GEO", "LEO/S": "SSO", "LLEO/S": "SSO", "LEO/I": "LEO", "LLEO/I": "LEO", "LEO/P": "LEO",
           "LLEO/P": "LEO", "MEO": "MEO", "HEO": "HEO"}
@@ -30,9 +31,10 @@ def iso(gcat_date: str) -> str | None:
     if not m:
         return None
     year, month, day = m.groups()
-    if month and month not in MONTHS:
+    number = ({**MONTH_ABBREVIATIONS, "may": 5}.get(month.lower()) if month else None)  # GCAT abbreviates every month but May
+    if month and number is None:
         return year
-    return year + (f"-{MONTHS[month]:02d}" if month else "") + (f"-{int(day):02d}" if day and month else "")
+    return year + (f"-{number:02d}" if month else "") + (f"-{int(day):02d}" if day and month else "")
 
 
 def number(text: str) -> str | None:
