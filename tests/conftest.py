@@ -33,6 +33,8 @@ def _one_polars_thread_per_worker() -> None:
 
 
 _one_polars_thread_per_worker()
+# each test process keeps its verdict cache (validate/verdicts.py) in a folder of its own, never the user's
+os.environ.setdefault("CAS_CACHE_DIR", tempfile.mkdtemp(prefix="cas-verdicts-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixture"

@@ -1,19 +1,18 @@
 """The CSV file as a file: its bytes, its header, its records and their physical lines.
 
 Nothing here trusts a CSV reader's view of the file (frictionless, polars and DuckDB all strip a BOM
-silently and accept ragged rows). One streaming pass over the bytes learns what the byte rules need;
-the cells are then read as strings (empty = null), strictly as UTF-8 first, and only a file polars
-rejects is read again, leniently, to say where it breaks CSV's quoting rules. Every read is linear in
-the size of the file.
+silently and accept ragged rows). Each file is opened once, through the path guard, and its bytes are
+read once; every reader works from those bytes: the byte facts (a few C-speed scans), the header, the
+cells as strings (empty = null, strictly as UTF-8 first) and the commas of each physical line. Only a
+file polars rejects is parsed again, leniently, to say where it breaks CSV's quoting rules. Every step
+is linear in the size of the file, and the bytes are let go once the strings are read.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
 
@@ -23,16 +22,13 @@ from .model import Table
 from .paths import read_regular
 from .registry import rule
 
-CHUNK = 8 << 20  # files are read in chunks of 8 MiB, never whole
-
 
 @dataclass
 class ByteFacts:
-    """What one streaming pass over the raw bytes learns about a file. Offsets, not line numbers:
-    a line number is counted only when there is something to report."""
+    """What a few scans of the raw bytes learn about a file. Offsets, not line numbers: a line number is
+    counted only when there is something to report."""
 
-    path: Path
-    size: int = 0
+    data: bytes
     bom: bool = False
     ascii: bool = True
     cr_count: int = 0
@@ -40,39 +36,25 @@ class ByteFacts:
     first_blank: int | None = None  # offset of the first byte of the first blank line
     ends_with_newline: bool = False
 
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
     def line_at(self, offset: int) -> int:
-        """1-based line number of a byte offset, counted by reading up to it."""
-        lines, done = 1, 0
-        with self.path.open("rb") as handle:
-            while done < offset and (chunk := handle.read(min(CHUNK, offset - done))):
-                lines += chunk.count(b"\n")
-                done += len(chunk)
-        return lines
+        """1-based line number of a byte offset."""
+        return self.data.count(b"\n", 0, offset) + 1
 
 
-def scan_bytes(path: Path) -> ByteFacts:
-    facts = ByteFacts(path)
-    last = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            if facts.size == 0:
-                facts.bom = chunk.startswith(b"\xef\xbb\xbf")
-                if chunk.startswith(b"\n"):
-                    facts.first_blank = 0
-            facts.ascii = facts.ascii and chunk.isascii()
-            if (at := chunk.find(b"\r")) >= 0:
-                if facts.first_cr is None:
-                    facts.first_cr = facts.size + at
-                facts.cr_count += chunk.count(b"\r", at)
-            if facts.first_blank is None:
-                if last == b"\n" and chunk.startswith(b"\n"):
-                    facts.first_blank = facts.size
-                elif (at := chunk.find(b"\n\n")) >= 0:
-                    facts.first_blank = facts.size + at + 1
-            facts.size += len(chunk)
-            last = chunk[-1:]
-    facts.ends_with_newline = last == b"\n"
-    return facts
+def scan_bytes(data: bytes) -> ByteFacts:
+    first_cr = data.find(b"\r")
+    if data.startswith(b"\n"):
+        first_blank: int | None = 0
+    else:
+        pair = data.find(b"\n\n")
+        first_blank = pair + 1 if pair >= 0 else None
+    return ByteFacts(data, bom=data.startswith(b"\xef\xbb\xbf"), ascii=data.isascii(),
+                     cr_count=data.count(b"\r", first_cr) if first_cr >= 0 else 0, first_cr=first_cr if first_cr >= 0 else None,
+                     first_blank=first_blank, ends_with_newline=data.endswith(b"\n"))
 
 
 @rule("encoding-bom", "file")
@@ -104,31 +86,20 @@ def blank_line(table: str, facts: ByteFacts) -> list[Finding]:
 
 
 @rule("encoding-utf8", "file")
-def encoding_utf8(table: str, path: Path) -> Finding | None:
-    """The file is valid UTF-8 (checked by the strict read; on failure the first bad byte is located, in chunks)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = lines = 0
-    with path.open("rb") as handle:
-        while True:
-            chunk = handle.read(CHUNK)
-            try:
-                decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as exc:
-                at = max(exc.start, 0)
-                pending = len(exc.object) - len(chunk)  # bytes the decoder held over from the previous chunk
-                where = offset - pending + at
-                line = lines + exc.object.count(b"\n", 0, at) - (exc.object[:pending].count(b"\n") if pending > 0 else 0) + 1
-                bad = exc.object[at:at + 1]
-                return Finding("encoding-utf8", f"invalid UTF-8 byte {bad!r} at byte {where}; save the file as UTF-8", table, line,
-                               value=repr(exc.object[max(0, at - 10):at + 10]))
-            if not chunk:
-                return None
-            offset += len(chunk)
-            lines += chunk.count(b"\n")
+def encoding_utf8(table: str, data: bytes) -> Finding | None:
+    """The file is valid UTF-8 (checked by the strict read; on failure the first bad byte is located)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        at = exc.start
+        return Finding("encoding-utf8", f"invalid UTF-8 byte {data[at:at + 1]!r} at byte {at}; save the file as UTF-8", table,
+                       data.count(b"\n", 0, at) + 1, value=repr(data[max(0, at - 10):at + 10]))
+    return None
 
 
-def read_header(path: Path) -> list[str]:
-    first = read_regular(path, 1 << 20).split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
+def read_header(data: bytes) -> list[str]:
+    end = data.find(b"\n")
+    first = data[:end if end >= 0 else len(data)].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
     try:
         return next(csv.reader([first]), [])
     except csv.Error:  # a stray carriage return or NUL: split plainly, header-mismatch will say what is wrong
@@ -194,13 +165,13 @@ def quoting_errors(text: str) -> list[tuple[int, str]]:
 
 
 @rule("csv-syntax", "file")
-def csv_syntax(table: Table) -> tuple[pl.DataFrame, list[Finding]]:
+def csv_syntax(table: Table, data: bytes) -> tuple[pl.DataFrame, list[Finding]]:
     """Quotes only around whole cells (a file polars cannot parse is read leniently and still checked).
 
     The lenient reader: every record as strings, cut or padded to the header's width, and where the file
     breaks CSV's quoting rules, which is what polars objected to.
     """
-    text = read_regular(table.path).decode("utf-8", errors="replace").lstrip("\ufeff")
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     records = list(csv.reader(io.StringIO(text, newline="")))
     header = records[0] if records else []
     width = len(header)
@@ -212,46 +183,47 @@ def csv_syntax(table: Table) -> tuple[pl.DataFrame, list[Finding]]:
     return frame, found or [Finding("csv-syntax", "the file breaks CSV quoting rules (polars cannot parse it)", table.name)]
 
 
-def read_strings(table: Table) -> tuple[pl.DataFrame, list[Finding]]:
+def read_strings(table: Table, data: bytes) -> tuple[pl.DataFrame, list[Finding]]:
     """Every cell as a string (empty = null, a quoted empty cell too, as in frictionless). Strict UTF-8 first;
     only on failure is the bad byte located and the file read leniently."""
     options = {"infer_schema": False, "truncate_ragged_lines": True, "raise_if_empty": False, "quote_char": '"', "null_values": [""]}
     found: list[Finding] = []
     try:
-        return pl.read_csv(table.path, encoding="utf8", **options), []
+        return pl.read_csv(data, encoding="utf8", **options), []
     except pl.exceptions.PolarsError:
-        bad, found = attempt("encoding-utf8", table.name, encoding_utf8, table.name, table.path, default=None)
+        bad, found = attempt("encoding-utf8", table.name, encoding_utf8, table.name, data, default=None)
         if bad is not None:
             found.append(bad)
     try:
-        return pl.read_csv(table.path, encoding="utf8-lossy", **options), found
+        return pl.read_csv(data, encoding="utf8-lossy", **options), found
     except pl.exceptions.PolarsError:
-        (frame, more), failed = attempt("csv-syntax", table.name, csv_syntax, table, default=(pl.DataFrame(), []))
+        (frame, more), failed = attempt("csv-syntax", table.name, csv_syntax, table, data, default=(pl.DataFrame(), []))
         return frame, found + failed + more
 
 
-def line_commas(path: Path) -> pl.DataFrame:
+def line_commas(data: bytes) -> pl.DataFrame:
     """The number of commas on every physical line, and whether it is blank, without holding the lines.
 
     The lines are read as one column split on the unit separator (0x1F); a file that contains that byte
     is split in Python instead.
     """
     try:
-        return (pl.scan_csv(path, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"],
+        if b"\x1f" in data:
+            raise ValueError("the file holds the unit separator")
+        return (pl.read_csv(data, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"],
                             encoding="utf8-lossy", raise_if_empty=False)
                 .select(commas=pl.col("line").str.count_matches(",", literal=True).fill_null(0),
-                        blank=pl.col("line").fill_null("").str.strip_chars() == "")
-                .collect(engine="streaming"))
-    except pl.exceptions.PolarsError:
-        text = read_regular(path).decode("utf-8", errors="replace").removesuffix("\n").split("\n")
+                        blank=pl.col("line").fill_null("").str.strip_chars() == ""))
+    except (ValueError, pl.exceptions.PolarsError):
+        text = data.decode("utf-8", errors="replace").removesuffix("\n").split("\n")
         return pl.DataFrame({"line": text}).select(commas=pl.col("line").str.count_matches(",", literal=True),
                                                    blank=pl.col("line").str.strip_chars() == "")
 
 
-def record_starts(path: Path) -> tuple[list[int], list[int]]:
+def record_starts(data: bytes) -> tuple[list[int], list[int]]:
     """For each record after the header, the physical line it starts on and its cell count, by Python's csv
     module, which follows quoted line breaks. Used only when records and lines do not pair up."""
-    text = read_regular(path).decode("utf-8", errors="replace").lstrip("\ufeff")
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""))
     starts, widths, line = [], [], 1
     try:
@@ -265,7 +237,7 @@ def record_starts(path: Path) -> tuple[list[int], list[int]]:
 
 
 @rule("row-width", "file")
-def row_width(table: str, path: Path, strings: pl.DataFrame, width: int, lines: pl.DataFrame) -> tuple[list[Finding], list[int] | None]:
+def row_width(table: str, data: bytes, strings: pl.DataFrame, width: int, lines: pl.DataFrame) -> tuple[list[Finding], list[int] | None]:
     """Every row has as many cells as the header (no missing or trailing separators).
 
     A line's separators are its commas less the commas inside its parsed cells, so no regex is needed.
@@ -283,7 +255,7 @@ def row_width(table: str, path: Path, strings: pl.DataFrame, width: int, lines: 
         bad = (counted.with_columns(n=pl.int_range(1, pl.len() + 1, dtype=pl.UInt32))
                .filter((pl.col("cells") != width) & ~pl.col("blank")).select("n", "cells"))
         return listed(table, "row-width", "", bad, message, line_is_row=False), None
-    starts, widths = record_starts(path)
+    starts, widths = record_starts(data)
     bad = pl.DataFrame({"n": starts, "cells": widths}, schema={"n": pl.UInt32, "cells": pl.UInt32}).filter(
         (pl.col("cells") != width) & (pl.col("cells") > 0))
     return listed(table, "row-width", "", bad, message, line_is_row=False), starts if len(starts) == strings.height else None
@@ -312,22 +284,29 @@ class Read:
 
 
 def read(table: Table) -> Read:
-    """The file rules, each through the error boundary, and the strings the other rules read."""
-    facts = scan_bytes(table.path)
+    """The file rules, each through the error boundary, and the strings the other rules read: the file is opened once,
+    through the path guard (read_regular), and every reader works from its bytes."""
+    try:
+        data = read_regular(table.path)
+    except OSError as exc:
+        return Read(None, True, None, [Finding("path-unsafe", f"{table.raw_path}: {exc}", table.name)])
+    facts = scan_bytes(data)
     found = [f for check, rule_id in ((encoding_bom, "encoding-bom"), (line_ending, "line-ending"), (blank_line, "blank-line"))
              for f in findings(rule_id, table.name, check, table.name, facts)]
-    header = read_header(table.path)
+    header = read_header(data)
     header_findings = findings("header-mismatch", table.name, header_mismatch, table, header)
     found += header_findings
-    strings, more = read_strings(table)
+    strings, more = read_strings(table, data)
     found += more
-    per_line = line_commas(table.path)
-    (widths, row_lines), failed = attempt("row-width", table.name, row_width, table.name, table.path, strings, len(header), per_line,
+    per_line = line_commas(data)
+    (widths, row_lines), failed = attempt("row-width", table.name, row_width, table.name, data, strings, len(header), per_line,
                                           default=([], None))
     found += failed + widths
     found += findings("table-empty", table.name, table_empty, table.name, strings)
+    ascii_only, blank = facts.ascii, facts.first_blank is not None
+    del data, facts  # the strings are all the other rules read
     if header_findings or strings.width == 0:
-        return Read(None, facts.ascii, row_lines, found)  # columns cannot be matched to fields; header-mismatch (or its rule-error) says why
-    if facts.first_blank is not None:
+        return Read(None, ascii_only, row_lines, found)  # columns cannot be matched to fields; header-mismatch (or its rule-error) says why
+    if blank:
         strings, row_lines = drop_blank_rows(strings, per_line, row_lines)
-    return Read(strings, facts.ascii, row_lines, found)
+    return Read(strings, ascii_only, row_lines, found)

@@ -10,12 +10,13 @@ left out of the run, never a crash.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import extensions, types
+from . import extensions, types, verdicts
 from .boundary import attempt
 from .findings import Finding
 from .paths import PathGuard, read_regular
@@ -149,8 +150,13 @@ def read_json(path: Path) -> tuple[Any, str]:
 
 @functools.lru_cache(maxsize=512)
 def profile_errors(kind: str, text: str) -> tuple[str, ...]:
-    """frictionless's profile errors for a descriptor or Table Schema, memoised on its JSON text (the same text has
-    the same errors, so a cache keyed on content cannot go stale; it saves 0.2 s per run in the tests)."""
+    """frictionless's profile errors for a descriptor or Table Schema, memoised on its JSON text in the process and
+    between runs (verdicts.py: the same text under the same frictionless has the same errors, so a cache keyed on
+    content cannot go stale)."""
+    return verdicts.cached(f"profile-{kind}", text, verdicts.code_version("frictionless"), lambda: frictionless_errors(kind, text))
+
+
+def frictionless_errors(kind: str, text: str) -> tuple[str, ...]:
     from frictionless import FrictionlessException, Package, Schema
 
     try:
@@ -176,7 +182,7 @@ def schema_invalid(schema: Any) -> list[str]:
     errors = list(profile_errors("schema", json.dumps(schema, sort_keys=True)))
     if errors:
         return errors
-    errors = extensions.problems(schema)
+    errors = list(extension_problems(json.dumps(schema, sort_keys=True)))
     fields = [f for f in schema.get("fields", []) if isinstance(f, dict)]
     names = [f.get("name") for f in fields]
     for f in fields:
@@ -192,6 +198,14 @@ def schema_invalid(schema: Any) -> list[str]:
     if errors:
         return errors
     return name_errors(schema, names)
+
+
+@functools.lru_cache(maxsize=512)
+def extension_problems(text: str) -> tuple[str, ...]:
+    """extensions.problems for a Table Schema's JSON text, memoised like profile_errors (keyed also by the bytes of
+    extensions.py and jsonschema's version, so an edited extension is checked afresh)."""
+    salt = f"{verdicts.code_version('jsonschema')} {hashlib.sha256(Path(extensions.__file__).read_bytes()).hexdigest()}"
+    return verdicts.cached("extensions", text, salt, lambda: extensions.problems(json.loads(text)))
 
 
 def field_name_errors(name: Any) -> list[str]:
@@ -349,6 +363,11 @@ def package_errors(tables: dict[str, Table], declared: list[str]) -> dict[str, l
                                 "a key and the key it refers to have one type"
                                 for c, r in zip(fk.fields, fk.reference, strict=True)
                                 if types.DTYPES[a := table.field(c).type] != types.DTYPES[b := target.field(r).type]]
+        for spec in table.rules_of("distinct-records"):
+            link = spec.get("children")
+            child = tables.get(link["table"]) if link else None
+            if link and (child is None or {link["field"], *link["fields"]} - set(child.field_names)):
+                reasons.append(f"x-rules distinct-records: children table {link['table']!r} with fields {sorted({link['field'], *link['fields']})} is needed")
         for spec in table.rules_of("min-children"):
             child = tables.get(spec["table"])
             needed = {spec["field"], *spec.get("unless", {})}

@@ -21,15 +21,11 @@ def test_well_formed_quoting_has_no_errors():
     assert quoting_errors('a,b\n"x, ""y""",z\n"multi\nline",w\n') == []
 
 
-def test_byte_facts(tmp_path):
-    path = tmp_path / "t.csv"
-    path.write_bytes(b"\xef\xbb\xbfa,b\r\n\nx,y")
-    facts = scan_bytes(path)
+def test_byte_facts():
+    facts = scan_bytes(b"\xef\xbb\xbfa,b\r\n\nx,y")
     assert facts.bom and facts.cr_count == 1 and facts.first_blank is not None and not facts.ends_with_newline
     assert facts.line_at(facts.first_cr) == 1 and facts.line_at(facts.first_blank) == 2
 
 
-def test_record_starts_follow_quoted_line_breaks(tmp_path):
-    path = tmp_path / "t.csv"
-    path.write_text('a,b\n"x\ny",1\nz,2\n')
-    assert record_starts(path) == ([2, 4], [2, 2])
+def test_record_starts_follow_quoted_line_breaks():
+    assert record_starts(b'a,b\n"x\ny",1\nz,2\n') == ([2, 4], [2, 2])
