@@ -332,23 +332,40 @@ def name_twins(frame: pl.DataFrame, pk: str, specs: list[list[str]], max_len: in
     return out
 
 
-def distinct_events(table: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[list[pl.Expr], pl.Expr]]]:
+def distinct_events(table: pl.DataFrame, pk: str) -> tuple[pl.DataFrame, list[tuple[list[pl.Expr], pl.Expr]], pl.DataFrame]:
     """duplicate-event: events with the same start_date, place (the city, else the country) and a name in common are one
     event unless a note of one names the other. Every replica of a dated event in a city would be one event, and
     replica r would have to name the r before it; so a replica's event leaves its city empty (city is a quoted column,
     never a relation, and the quotes still have the event's name) and is placed by its country, which the replica
     shifts. Where the country wraps round the list of codes, the (date, country) group `name_twins` gets makes the
-    replica name its earlier twins, as for a homonym."""
+    replica name its earlier twins, as for a homonym. Returns the (event, city) pairs whose city was left empty, for
+    `drop_city_citations`."""
     from validate.text import fold_expr
 
     if not {"start_date", "city", "country_id", "name"} <= set(table.columns):
-        return table, []
+        return table, [], pl.DataFrame()
     dated = pl.col("start_date").is_not_null()
+    cleared = (table.filter((pl.col(REP) > 0) & dated & pl.col("city").is_not_null())
+               .select(pl.col(pk).alias("event_id"), "city", pl.col("name").alias("event_name")))
     table = table.with_columns(pl.when((pl.col(REP) > 0) & dated).then(None).otherwise(pl.col("city")).alias("city"))
     city = fold_expr(pl.col("city")).str.to_lowercase()
     place = (pl.when(pl.col("city").is_not_null()).then(pl.concat_str([pl.lit("city "), city]))
              .otherwise(pl.concat_str([pl.lit("country "), pl.col("country_id")])))
-    return table, [([pl.col("start_date"), place], dated & place.is_not_null())]
+    return table, [([pl.col("start_date"), place], dated & place.is_not_null())], cleared
+
+
+def drop_city_citations(citations: pl.DataFrame, cleared: pl.DataFrame) -> pl.DataFrame:
+    """The citations of a replica event whose city was left empty that stand only for the city: a claim of the city
+    (preferred-value would see the empty city contradict it) and a plain quote that names the city but not the event
+    (quote-supports-row would find nothing of the row in it). Each such event keeps the citations that state its name
+    and date."""
+    if cleared.height == 0 or not {"event_id", CLAIM_COLUMN, "quote"} <= set(citations.columns):
+        return citations
+    claim = pl.col(CLAIM_COLUMN)
+    for_city = (citations.join(cleared, on="event_id")
+                .filter((claim == "city") | (claim.is_null() & pl.col("quote").str.contains(pl.col("city"), literal=True)
+                                             & ~pl.col("quote").str.contains(pl.col("event_name"), literal=True))))
+    return citations.join(for_city.select("citation_id"), on="citation_id", how="anti")
 
 
 def claim_renames(citations: pl.DataFrame, schema_of: dict[str, dict], real_codes: list[str], all_codes: list[str],
@@ -517,11 +534,13 @@ def generate(real: Path, out: Path, target: int) -> Generated:
         specs = [s["fields"] for s in schema_of[name].get("x-rules", []) if s.get("rule") == "distinct-records"]
         every: list[tuple[list[pl.Expr], pl.Expr]] = []
         if name == EVENTS:
-            table, every = distinct_events(table)
+            table, every, cleared = distinct_events(table, schema_of[name]["primaryKey"][0])
         if (specs or every) and "note" in table.columns:
             note = next(f for f in schema_of[name]["fields"] if f["name"] == "note")
             table = name_twins(table, schema_of[name]["primaryKey"][0], specs, note.get("constraints", {}).get("maxLength", 10**9), every)
         grown[name] = table.drop(REP)
+    if CITATIONS in grown and EVENTS in grown:
+        grown[CITATIONS] = drop_city_citations(grown[CITATIONS], cleared)
     changelog = (real / "CHANGELOG.md").read_text("utf-8")
     for name in grown:
         if retired := schema_of[name].get("x-retired-ids"):
