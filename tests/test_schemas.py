@@ -62,7 +62,8 @@ def typed(table, rows: list[list[str]]) -> pl.DataFrame:
     return cast([f.raw for f in table.fields], table.name, strings)[0]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+# derandomize: the same examples on every run, so a failure reproduces and CI never goes red at random
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None, derandomize=True)
 @given(data=st.data())
 def test_the_clean_path_agrees_with_pandera(data):
     """`passes` (one fused select) and pandera's own run decide every table alike, on random damage."""
