@@ -28,10 +28,13 @@ CONSTRAINTS: dict[str, set[str]] = {
     "year": {"required", "unique", "enum", "minimum", "maximum"},
 }
 BASIC = {"required", "unique", "enum"}
+INTEGER = r"^-?(0|[1-9][0-9]*)$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$"
 TIME = r"^\d{2}:\d{2}:\d{2}(\.\d{1,9})?$"
-URI = r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*$"
+# a scheme, "://", a host that does not end in a dot (the DNS root dot, `kun.uz./`, is refused by other Frictionless
+# implementations' uri format), then any path, query or fragment without white space
+URI = r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]*[^\s/?#.](?:[/?#]\S*)?$"
 FORMATS = {"string": {"default", "uri"}}
 # the JSON type of a constraint or rule value for the types that have one; other types take a string that parses
 NATIVE: dict[str, type | tuple[type, ...]] = {"string": str, "any": str, "integer": int, "year": int, "number": (int, float), "boolean": bool}
@@ -64,7 +67,9 @@ def parse(field: dict) -> pl.Expr:
     if kind == "boolean":
         return pl.when(col.is_in(field.get("trueValues", TRUE_VALUES))).then(True).when(
             col.is_in(field.get("falseValues", FALSE_VALUES))).then(False).otherwise(None)
-    if kind in ("integer", "number"):
+    if kind == "integer":  # written as other catalogues join on it: no leading zero, no plus sign (039731 is not NORAD 39731's text)
+        return pl.when(col.str.contains(INTEGER)).then(col.cast(DTYPES[kind], strict=False))
+    if kind == "number":
         return col.cast(DTYPES[kind], strict=False)
     if kind == "date":
         return pl.when(col.str.contains(DATE)).then(col.str.to_date("%Y-%m-%d", strict=False))
@@ -108,15 +113,16 @@ def fits(field: dict, value: object) -> bool:
 @rule("type", "schema")
 def type_failures(field: dict) -> tuple[pl.Expr, str]:
     """Each cell parses as its field's Table Schema type (integer, number, boolean, date, datetime, time, year, yearmonth,
-    and strings of format uri).
+    and strings of format uri). An integer is written in its one canonical form, digits with no leading zero and no plus
+    sign (`39731`, never `039731` or `+39731`), so that its text joins with other catalogues.
 
     Returns the expression true where a filled cell does not parse, and the message.
     """
     col = pl.col(field["name"])
     kind = field.get("type", "string")
     booleans = field.get("trueValues", TRUE_VALUES) + field.get("falseValues", FALSE_VALUES)
-    hint = {"date": " (use YYYY-MM-DD)", "year": " (use YYYY)", "yearmonth": " (use YYYY-MM)", "boolean": f" (use one of {booleans})",
-            "string": " (an absolute address such as https://example.org/page)"}.get(kind, "")
+    hint = {"integer": " (digits, with no leading zero or plus sign)", "date": " (use YYYY-MM-DD)", "year": " (use YYYY)", "yearmonth": " (use YYYY-MM)",
+            "boolean": f" (use one of {booleans})", "string": " (an absolute address such as https://example.org/page)"}.get(kind, "")
     return col.is_not_null() & parse(field).is_null(), f"{{value!r}} is not a valid {kind}{hint}"
 
 
