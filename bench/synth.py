@@ -250,6 +250,22 @@ def text_schemes(values: list[str], replicas: int, pattern: str) -> list[Callabl
     return [suffix, retail]
 
 
+def numbered(values: list[str]) -> Callable[[str, int], str]:
+    """The last scheme tried for a text: its trailing number replaced by one a digit longer, starting with 1 (GCAT JCAT
+    `S29230` -> `S100000`, where the pattern ends in an alternation `text_schemes` cannot read), numbered by (replica,
+    value); `valid` then tests each against the column's full pattern."""
+    index = {v: i for i, v in enumerate(values)}
+
+    def scheme(v: str, r: int) -> str:
+        head = v.rstrip("0123456789")
+        digits = len(v) - len(head)
+        if digits == 0:
+            raise ValueError(f"{v!r} does not end in a number")
+        return head + str(10**digits + (r - 1) * len(values) + index[v])
+
+    return scheme
+
+
 def distinct_values(frame: pl.DataFrame, replicas: int, fields: dict[str, dict]) -> dict[str, pl.DataFrame]:
     """For each unique optional column (`unique` in its Table Schema, not a key): (real value, __rep, replica's value) for
     replicas >= 1, each value distinct from every other and from the real ones and valid in the column (its pattern,
@@ -263,7 +279,7 @@ def distinct_values(frame: pl.DataFrame, replicas: int, fields: dict[str, dict])
             step = 10 ** len(str(max((int(v) for v in values), default=0)))
             schemes: list[Callable[[str, int], str]] = [lambda v, r, step=step: str(int(v) + r * step)]
         else:
-            schemes = text_schemes(values, replicas, constraints.get("pattern", ".*"))
+            schemes = [*text_schemes(values, replicas, constraints.get("pattern", ".*")), numbered(values)]
         why = "no scheme for a text without a pattern that ends in a character class"
         for scheme in schemes:
             try:

@@ -7,7 +7,7 @@ from pathlib import Path
 from validate import charclasses, coverage, regions
 from validate.model import load
 
-from . import figures, modules, pages, readme
+from . import figures, metadata, modules, pages, readme
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +25,7 @@ def outputs(root: Path = ROOT, drawn: bool = True) -> dict[Path, str | bytes]:
         root / "README.md": readme.readme(package, (root / "README.md").read_text("utf-8")),
         root / "validate" / "charclasses.py": charclasses.render(),
         root / "validate" / "regions.py": regions.render(),
+        **metadata.outputs(root),
     }
     if drawn:
         out.update({root / figures.OUT_DIR / name: data for name, data in figures.render(root).items()})

@@ -9,6 +9,7 @@ corpus (python -m validate.docs); a rule ID leads to its fault here by one searc
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import unicodedata
@@ -84,6 +85,38 @@ def symlinked_changelog(pkg: Path) -> None:
     shutil.copyfile(pkg / "CHANGELOG.md", outside)
     (pkg / "CHANGELOG.md").unlink()
     os.symlink(outside, pkg / "CHANGELOG.md")
+
+
+def symlink_under_sources(pkg: Path) -> None:
+    """A file outside the package linked in under sources/, recorded by no row: the release zip once carried its target."""
+    outside = pkg.parent / "private-notes.txt"
+    outside.write_text("Not part of the package.\n", "utf-8")
+    os.symlink(outside, pkg / "sources" / "outside" / "notes.txt")
+
+
+def archived_twice_via_symlink(pkg: Path) -> int:
+    """The news archived a second time as a symlink to its file, recorded and cited under a second ID."""
+    os.symlink("news.txt", pkg / "sources" / "news-copy.txt")
+    line = append_row(pkg, "sources", {"source_id": "news-copy", "title": "Spaceland News, a copy", "extent": "document",
+                                       "published_date": "2025-05-02", "path": "sources/news-copy.txt",
+                                       "sha256": get_cell(pkg, "sources", "spaceland-news", "sha256")})
+    append_row(pkg, "citations", {"citation_id": "agency-ksa-2", "source_id": "news-copy", "agency_id": "ksa",
+                                  "quote": "The Kazakh Space Agency (KSA) was founded on 3 March 2001."})
+    return line
+
+
+def unrecorded_excerpt(pkg: Path) -> None:
+    """An excerpt saved under sources/outside/ and never recorded: nothing hashes it, and a release would carry it unseen."""
+    (pkg / "sources" / "outside" / "almanac-draft.txt").write_text(
+        "Address: https://example.org/almanac/draft\nConsulted: 2025-06-01\n\nSpaceland Almanac, draft.\n", "utf-8")
+
+
+def excerpt_as_markup(pkg: Path) -> int:
+    """The almanac's excerpt saved as the page's HTML: its quotes live only in a meta tag's attribute (hash re-recorded)."""
+    text = ("Address: https://example.org/almanac/observatory\nConsulted: 2025-06-01\n\n<html><head><meta name=\"description\" "
+            "content=\"The Spaceland Observatory opened in 1998 near Almaty. The second Space Forum met in Almaty.\"></head>\n"
+            "<body><p>Spaceland Almanac, 2025.</p></body></html>\n")
+    return set_cell(pkg, "sources", "spaceland-almanac", "sha256", archive(pkg, "sources/outside/almanac.txt", text))
 
 
 def rewrite_header(change: Callable[[list[list[str]]], list[list[str]]]) -> Callable[[Path], int]:
@@ -162,7 +195,7 @@ def uncited(pkg: Path) -> int:
 
 
 def one_party(pkg: Path) -> int:
-    drop_rows(pkg, "agreement_parties", lambda r: r["party_agency_id"] != "ksa")
+    drop_rows(pkg, "agreement_parties", lambda r: r["party_agency_id"] == "kenya-space-agency")
     return line_of(pkg, "agreements", "ksa-kenya-memorandum")
 
 
@@ -194,8 +227,9 @@ def source_recorded_twice(pkg: Path) -> int:
 
 
 def page_archived_twice(pkg: Path) -> int:
-    """The almanac's page archived a second time, its address written with another case, www., a trailing dot and slash."""
-    url = "http://www.Example.org./almanac/observatory/"
+    """The almanac's page archived a second time, its address written with another scheme and case, www. and a trailing slash
+    (a host ending in the DNS root dot is no URI: the fault uri-host-root-dot)."""
+    url = "http://www.Example.org/almanac/observatory/"
     text = f"Address: {url}\nConsulted: 2025-06-05\n\nSpaceland Almanac, 2025. The Spaceland Observatory opened in 1998 near Almaty.\n"
     line = append_row(pkg, "sources", {"source_id": "almanac-again", "title": "Spaceland Almanac, again", "extent": "excerpt",
                                        "path": "sources/outside/almanac-again.txt", "sha256": archive(pkg, "sources/outside/almanac-again.txt", text),
@@ -209,7 +243,7 @@ def twin_event(pkg: Path) -> int:
     """The second forum recorded again under a new ID, its name in other case, with a citation of its own."""
     line = append_row(pkg, "events", {"event_id": "space-forum-2-bis", "name": "Second Space Forum", "event_type": "edition",
                                       "parent_event_id": "space-forum", "edition": "2", "start_date": "2025-04", "city": "Almaty",
-                                      "country_id": "KAZ", "status": "held", "status_as_of": "2025-05", "note": "country_id: from the city."})
+                                      "country_id": "KAZ", "status": "held", "status_as_of": "2025-05", "note": "country_id: Kazakhstan, from the city."})
     append_row(pkg, "citations", {"citation_id": "event-space-forum-2-bis-1", "source_id": "spaceland-news", "event_id": "space-forum-2-bis",
                                   "quote": "The second Space Forum was held in Almaty in April 2025"})
     return line
@@ -217,7 +251,7 @@ def twin_event(pkg: Path) -> int:
 
 def country_not_iso(pkg: Path) -> int:
     line = append_row(pkg, "countries", {"country_id": "XKZ", "name": "Nowhere", "region": "Central Asia"})
-    set_cell(pkg, "agencies", "ksa", "note", "country_id: XKZ for the test.")
+    set_cell(pkg, "agencies", "ksa", "note", "country_id: Nowhere, for the test.")
     set_cell(pkg, "agencies", "ksa", "country_id", "XKZ")
     return line
 
@@ -225,6 +259,34 @@ def country_not_iso(pkg: Path) -> int:
 def twin_agency(pkg: Path) -> int:
     return append_row(pkg, "agencies", {"agency_id": "ksa-2", "name": "Kazakh Space Agency", "agency_type": "national-space-agency",
                                         "country_id": "KAZ"})
+
+
+def twin_membership(pkg: Path) -> int:
+    """The membership recorded again under a new ID, with a citation of its own."""
+    line = append_row(pkg, "memberships", {"membership_id": "kaz-cos-member", "member_country_id": "KAZ", "body_agency_id": "cos", "role": "member",
+                                           "start_date": "2010", "status": "active"})
+    append_row(pkg, "citations", {"citation_id": "membership-kaz-cos-member-1", "source_id": "spaceland-news", "membership_id": "kaz-cos-member",
+                                  "quote": "Since 2010, Kazakhstan has been a member of the Committee on Space (COS)"})
+    return line
+
+
+def twin_agreement(pkg: Path) -> int:
+    """The memorandum recorded again under a new ID, with the same two parties and a citation of its own."""
+    line = append_row(pkg, "agreements", {"agreement_id": "ksa-kenya-mou", "title": "Memorandum between the KSA and the Kenya Space Agency",
+                                          "title_supplied": "true", "status": "signed", "subject": "space weather"})
+    for party in ("ksa", "kenya-space-agency"):
+        append_row(pkg, "agreement_parties", {"agreement_party_id": f"ksa-kenya-mou-{party}", "agreement_id": "ksa-kenya-mou", "party_agency_id": party,
+                                              "basis": "stated"})
+    append_row(pkg, "agreement_parties", {"agreement_party_id": "ksa-kenya-mou-kenya", "agreement_id": "ksa-kenya-mou", "party_country_id": "KEN",
+                                          "basis": "inferred", "note": "party_country_id: Kenya, whose space agency signed it."})
+    append_row(pkg, "citations", {"citation_id": "agreement-ksa-kenya-mou-1", "source_id": "spaceland-news", "agreement_id": "ksa-kenya-mou",
+                                  "quote": "The KSA and the Kenya Space Agency signed a memorandum on space weather."})
+    return line
+
+
+def alias(alias_id: str, column: str, key: str, text: str, kind: str) -> Callable[[Path], int]:
+    """An alias row from the news, which writes every alias these faults add."""
+    return lambda pkg: append_row(pkg, "aliases", {"alias_id": alias_id, column: key, "alias": text, "kind": kind, "source_id": "spaceland-news"})
 
 
 def three_cycle(pkg: Path) -> int:
@@ -237,6 +299,9 @@ def source_edited(pkg: Path) -> int:
     path = pkg / "sources" / "news.txt"
     path.write_bytes(path.read_bytes() + b" ")
     return 2
+
+
+STRANDED = "the table's own file is now declared by no resource, and so would not be released"
 
 
 def drop_resource(name: str) -> Callable[[Path], None]:
@@ -269,6 +334,62 @@ def rule_that_raises(pkg: Path) -> None:
         raise RuntimeError("a bug in the rule")
 
     RULES["no-cycle"] = replace(original, function=broken)
+
+
+
+DATE_PATTERN = "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+
+
+def add_column(pkg: Path, table: str, name: str, values: dict[str, str], **spec: object) -> None:
+    """A new column in a table's Table Schema and CSV (a partial date unless `spec` says otherwise), filled for the rows
+    whose first cell is a key of `values`."""
+    spec = spec or {"type": "string", "constraints": {"pattern": DATE_PATTERN}, "x-partial-date": True}
+    schema(pkg, table, lambda s: s["fields"].insert(len(s["fields"]) - (s["fields"][-1]["name"] == "note"),
+                                                    {"name": name, "title": name, "description": f"{name}, for the test.", **spec}))
+    rows = read_rows(pkg, table)
+    at = len(rows[0]) - (rows[0][-1] == "note")
+    write_rows(pkg, table, [[*r[:at], name if i == 0 else values.get(r[0], ""), *r[at:]] for i, r in enumerate(rows)])
+
+
+def treaty_in_force_before_signed(pkg: Path) -> int:
+    """The memorandum given the treaty dates of the real agreements table: in force in March 2025, signed in April."""
+    add_column(pkg, "agreements", "signed_date", {"ksa-kenya-memorandum": "2025-04"})
+    add_column(pkg, "agreements", "entry_into_force_date", {"ksa-kenya-memorandum": "2025-03-30"})
+    return line_of(pkg, "agreements", "ksa-kenya-memorandum")
+
+
+def successor_ended_before(pkg: Path) -> int:
+    """The KSA (founded 3 March 2001) given a successor that ended in 2000: the successor link and end date of the real
+    agencies table, the link explained in the note."""
+    add_column(pkg, "agencies", "end_date", {"kenya-space-agency": "2000"})
+    add_column(pkg, "agencies", "successor_agency_id", {"ksa": "kenya-space-agency"}, type="string")
+    schema(pkg, "agencies", lambda s: s["foreignKeys"].append({"fields": ["successor_agency_id"],
+                                                               "reference": {"resource": "", "fields": ["agency_id"]}}))
+    return set_cell(pkg, "agencies", "ksa", "note", "successor_agency_id: the Kenya Space Agency, for the test.")
+
+
+def launch_days_apart(pkg: Path) -> int:
+    """A satellites table as the real one dates launches, its local date two days after its UTC date (no time zone is)."""
+    fields = [{"name": "satellite_id", "type": "string", "title": "Satellite ID", "description": "Satellite ID: a readable slug.",
+               "constraints": {"required": True, "unique": True, "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}}]
+    fields += [{"name": n, "type": "string", "title": n, "description": f"{n}, for the test.", "constraints": {"pattern": DATE_PATTERN},
+                "x-partial-date": True} for n in ("launch_date", "launch_date_local")]
+    (pkg / "schemas" / "satellites.schema.json").write_text(json.dumps({"$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+                                                                       "fields": fields, "primaryKey": ["satellite_id"], "missingValues": [""]},
+                                                                      indent=2) + "\n", "utf-8")
+    write_rows(pkg, "satellites", [["satellite_id", "launch_date", "launch_date_local"], ["kazsat-1", "2006-06", "2006-06-18"],
+                                   ["kazsat-2", "2011-07-15", "2011-07-17"]])
+    edit_json(pkg / "datapackage.json", lambda d: d["resources"].append(
+        {**next(r for r in d["resources"] if r["name"] == "countries"), "name": "satellites", "title": "Satellites",
+         "description": "The fixture's satellites.", "path": "tables/satellites.csv", "schema": "schemas/satellites.schema.json"}))
+    return 3
+
+
+def bounds_beside_a_date(pkg: Path) -> int:
+    """A status dated by its source and given bounds as well, which are only for a status that rests on undated sources."""
+    add_column(pkg, "events", "status_as_of_earliest", {"space-forum-2": "2025-04"})
+    add_column(pkg, "events", "status_as_of_latest", {"space-forum-2": "2025-06-01"})
+    return line_of(pkg, "events", "space-forum-2")
 
 
 NOT_IN_QUOTE = "the damaged value is also a fact the row states, and it is not in the row's quotes"
@@ -328,22 +449,37 @@ FAULTS: list[Fault] = [
     Fault("source-hash-column-renamed", "schema-invalid", "sources", "the sources table's sha256 column renamed, schema and file",
           rename_column("sources", "sha256", "digest")),
     Fault("rule-that-raises", "rule-error", "datapackage.json", "a registered rule raises (a bug in it), patched in for one run", rule_that_raises),
-    Fault("path-absolute", "path-unsafe", "countries", "a resource path is absolute", lambda p: resource(p, "countries", "path", "/etc/passwd")),
+    Fault("path-absolute", "path-unsafe", "countries", "a resource path is absolute", lambda p: resource(p, "countries", "path", "/etc/passwd"),
+          also={"file-unrecorded": STRANDED}),
     Fault("path-dotdot", "path-unsafe", "countries", "a resource path climbs out with '..'",
-          lambda p: resource(p, "countries", "path", "tables/../../outside.csv")),
-    Fault("path-symlink-out", "path-unsafe", "countries", "a resource path is a symlink to a file outside the package", symlink_out),
-    Fault("path-url", "path-unsafe", "countries", "a resource path is a URL", lambda p: resource(p, "countries", "path", "https://example.org/c.csv")),
+          lambda p: resource(p, "countries", "path", "tables/../../outside.csv"), also={"file-unrecorded": STRANDED}),
+    Fault("path-symlink-out", "path-unsafe", "countries", "a resource path is a symlink to a file outside the package", symlink_out,
+          also={"symlink": "the path is a symlink", "file-unrecorded": STRANDED}),
+    Fault("path-url", "path-unsafe", "countries", "a resource path is a URL", lambda p: resource(p, "countries", "path", "https://example.org/c.csv"),
+          also={"file-unrecorded": STRANDED}),
     Fault("table-is-a-pipe", "path-unsafe", "countries", "a table's file is a named pipe", lambda p: fifo(p, "tables/countries.csv")),
     Fault("source-is-a-pipe", "path-unsafe", "sources", "an archived source is a named pipe", lambda p: fifo(p, "sources/news.txt") or 2),
-    Fault("changelog-symlink-out", "path-unsafe", "CHANGELOG.md", "CHANGELOG.md is a symlink out of the package", symlinked_changelog),
+    Fault("changelog-symlink-out", "path-unsafe", "CHANGELOG.md", "CHANGELOG.md is a symlink out of the package", symlinked_changelog,
+          also={"symlink": "CHANGELOG.md is a symlink"}),
     Fault("resource-file-missing", "resource-missing", "countries", "a table's file does not exist",
           lambda p: (p / "tables" / "countries.csv").unlink()),
     Fault("citations-resource-undeclared", "resource-missing", "datapackage.json", "the citations resource is not declared",
-          drop_resource("citations")),
+          drop_resource("citations"), also={"file-unrecorded": "tables/citations.csv and its schema are now declared by nothing"}),
+    Fault("symlink-out-under-sources", "symlink", "sources", "an unrecorded symlink under sources/ to a file outside the package",
+          symlink_under_sources),
+    Fault("source-archived-twice-via-symlink", "symlink", "sources", "one document archived twice: a second source whose file is a symlink to the first's",
+          archived_twice_via_symlink, also={"duplicate-source": "the link reads the same file, so the same SHA-256"}),
+    Fault("excerpt-unrecorded", "file-unrecorded", "sources", "an excerpt saved under sources/outside/ that no row of sources records",
+          unrecorded_excerpt),
+    Fault("table-undeclared", "file-unrecorded", "datapackage.json", "a CSV in tables/ that no resource declares",
+          lambda p: (p / "tables" / "launches.csv").write_text("launch_id,date\nkazsat-3,2014-04-28\n", "utf-8") and None),
+    Fault("dialect-misdescribes-its-file", "dialect-mismatch", "countries", "a dialect declaring semicolons for a comma-separated file",
+          lambda p: resource(p, "countries", "dialect", {"delimiter": ";", "header": True})),
     # file: bytes and structure ----------------------------------------------------------------------------------------------------
     Fault("bom", "encoding-bom", "countries", "the file starts with a byte-order mark",
           lambda p: set_raw(p, "countries", b"\xef\xbb\xbf" + raw(p, "countries")) or 1),
-    Fault("invalid-utf8", "encoding-utf8", "countries", "two bytes that are not UTF-8", bad_utf8),
+    Fault("invalid-utf8", "encoding-utf8", "countries", "two bytes that are not UTF-8", bad_utf8,
+          also={"country-name": "the bytes, read as replacement characters, are now part of Kenya's name"}),
     Fault("crlf", "line-ending", "countries", "CRLF line endings", lambda p: set_raw(p, "countries", raw(p, "countries").replace(b"\n", b"\r\n")) or 1),
     Fault("stray-cr-in-header", "line-ending", "countries", "a carriage return before the header",
           lambda p: set_raw(p, "countries", b"\r" + raw(p, "countries")) or 1,
@@ -361,7 +497,8 @@ FAULTS: list[Fault] = [
           also={"min-children": "the agreement has lost its two parties"}),
     Fault("trailing-separator", "row-width", "countries", "a row ends with a separator", trailing_separator),
     Fault("missing-cell", "row-width", "countries", "a row has one cell fewer than the header", missing_cell,
-          also={"required": "the missing cell is a required name", "relation-not-in-quote": "without its name, the country is in no quote"}),
+          also={"required": "the missing cell is a required name", "relation-not-in-quote": "without its name, the country is in no quote",
+                "alias-not-stated": "nor is it in any quote with the alias 'Kazakh' of its source"}),
     Fault("stray-quote", "csv-syntax", "agencies", "a double quote inside an unquoted cell",
           replace_raw("agencies", b"\nksa,Kazakh Space Agency,", b'\nksa,Kazakh Space" Agency,'),
           also={"fact-not-in-quote": "the name now carries the quote and is not in the quotes"}),
@@ -393,9 +530,10 @@ FAULTS: list[Fault] = [
     Fault("markdown-in-a-note", "markdown", "agencies", "Markdown emphasis in a note", cell("agencies", "ksa", "note", "the **first** agency")),
     Fault("working-note-todo", "working-note", "agencies", "a compiler's to-do left in a note", cell("agencies", "ksa", "note", "TODO: check the decree")),
     Fault("working-note-phrase", "working-note", "events", "a note that plans the research ('new agency id if found')",
-          cell("events", "space-forum-2", "note", "country_id: from the city. Organiser: new agency id if found.")),
+          cell("events", "space-forum-2", "note", "country_id: Kazakhstan, from the city. Organiser: new agency id if found.")),
     Fault("mojibake", "mojibake", "countries", "UTF-8 decoded as Latin-1", cell("countries", "KAZ", "name", "KazakhstÃ¡n"),
-          also={"relation-not-in-quote": "the country's name, now garbled, is no longer in the quotes that named it"}),
+          also={"relation-not-in-quote": "the country's name, now garbled, is no longer in the quotes that named it",
+                "country-name": "the garbled name is not ISO's", "alias-not-stated": "nor is it in any quote with the alias 'Kazakh' of its source"}),
     Fault("huge-cell", "cell-too-long", "agencies", "a million-character cell", cell("agencies", "ksa", "note", "note " + "x" * 1_000_000),
           also={"length": "the note's maxLength is 2,000"}),
     Fault("placeholder-n-a", "placeholder", "agencies", "N/A for a missing value", cell("agencies", "ksa", "note", "N/A")),
@@ -413,6 +551,8 @@ FAULTS: list[Fault] = [
           cell("sources", "spaceland-news", "published_date", "2025-13-45"),
           also={"status-dated-by-source": "with its date unreadable the news is undated, and the forums' statuses it states are dated"}),
     Fault("uri-not-a-uri", "type", "sources", "an address that is not a URI", cell("sources", "spaceland-news", "url", "somewhere on the web")),
+    Fault("uri-host-root-dot", "type", "sources", "an address whose host ends in the DNS root dot (refused by the JavaScript datapackage library's uri format)",
+          cell("sources", "spaceland-news", "url", "https://spaceland.example./news")),
     Fault("required-empty", "required", "agencies", "a required name left empty", cell("agencies", "ksa", "name", "")),
     Fault("required-quoted-empty", "required", "agencies", "a required name written as a quoted empty cell",
           replace_raw("agencies", b"\nksa,Kazakh Space Agency,", b'\nksa,"",')),
@@ -432,14 +572,21 @@ FAULTS: list[Fault] = [
     Fault("text-too-short", "length", "citations", "a two-letter quote", cell("citations", "agency-ksa-1", "quote", "Th"),
           also={"fact-not-in-quote": "the short quote no longer holds the agency's name and date",
                 "relation-not-in-quote": "nor the agency's country", "quote-supports-row": "nor anything else the agency states"}),
+    Fault("integer-with-leading-zero", "type", "agencies", "an integer written with a leading zero ('0102': NORAD 039731 would not join)",
+          cell("agencies", "cos", "member_count", "0102")),
+    Fault("version-with-leading-zero", "pattern", "retired_ids", "a release written '01.1.0'", cell("retired_ids", "space-forum-2025", "version", "01.1.0"),
+          also={"retired-id-map": "'01.1.0' is no release of the CHANGELOG, which retires the ID in 1.1.0"}),
     Fault("impossible-date", "calendar-date", "agencies", "30 February", cell("agencies", "ksa", "founded_date", "2001-02-30"),
           also={"fact-not-in-quote": NOT_IN_QUOTE}),
     # row rules ----------------------------------------------------------------------------------------------------------------------
     Fault("two-members", "exactly-one", "memberships", "a membership with a member state and a member organisation",
           cell("memberships", "kaz-cos", "member_agency_id", "ksa"), also={"relation-not-in-quote": "the added member is not in the membership's quote"}),
     Fault("no-member", "exactly-one", "memberships", "a membership without a member", cell("memberships", "kaz-cos", "member_country_id", "")),
-    Fault("end-before-start", "not-before", "memberships", "an end before the start", cell("memberships", "kaz-cos", "end_date", "2009"),
+    Fault("end-before-start", "not-before", "memberships", "an end before the start (the membership marked ended)",
+          lambda p: (set_cell(p, "memberships", "kaz-cos", "status", "ended"), set_cell(p, "memberships", "kaz-cos", "end_date", "2009"))[-1],
           also={"fact-not-in-quote": NOT_IN_QUOTE}),
+    Fault("active-with-end-date", "empty-if", "memberships", "a membership still marked active that has an end date",
+          cell("memberships", "kaz-cos", "end_date", "2020"), also={"fact-not-in-quote": NOT_IN_QUOTE}),
     Fault("count-without-qualifier", "together", "events", "a participant count without its qualifier",
           cell("events", "space-forum-2", "participant_count", "700"), also={"fact-not-in-quote": NOT_IN_QUOTE}),
     Fault("edition-without-series", "required-if", "events", "an edition with no series", cell("events", "space-forum-1", "parent_event_id", "")),
@@ -469,9 +616,38 @@ FAULTS: list[Fault] = [
                 "relation-not-in-quote": "nor its country"}),
     Fault("source-recorded-twice", "duplicate-source", "sources", "one archived file recorded as two sources (the same SHA-256)",
           source_recorded_twice),
-    Fault("page-recorded-twice", "duplicate-source", "sources", "one page archived twice, its address differing only in case, www., a dot and a slash",
+    Fault("page-recorded-twice", "duplicate-source", "sources", "one page archived twice, its address differing only in scheme, case, www. and a slash",
           page_archived_twice),
     Fault("same-event-two-ids", "duplicate-event", "events", "the same edition under a second ID, with its own citation", twin_event),
+    Fault("same-membership-two-ids", "distinct-records", "memberships", "the same membership (member, body, start) under a second ID, with its own citation",
+          twin_membership),
+    Fault("same-agreement-two-ids", "distinct-records", "agreements", "the same agreement (title and parties) under a second ID, with its parties and citation",
+          twin_agreement),
+    Fault("alias-of-two-records", "alias-ambiguous", "aliases", "one source's short name 'Space Agency' given to two agencies",
+          lambda p: (alias("ksa-space-agency-1", "agency_id", "ksa", "Space Agency", "short-name")(p),
+                     alias("kenya-space-agency-space-agency-1", "agency_id", "kenya-space-agency", "space agency", "short-name")(p))[-1]),
+    Fault("alias-is-another-records-acronym", "alias-is-a-name", "aliases", "the KSA's acronym recorded as an alias of the Committee on Space",
+          alias("cos-ksa-1", "agency_id", "cos", "KSA", "acronym")),
+    Fault("alias-repeats-the-name", "alias-case-variant", "aliases", "the agency's own name, in lower case, recorded as its alias",
+          alias("ksa-kazakh-space-agency-1", "agency_id", "ksa", "Kazakh space agency", "short-name")),
+    Fault("alias-case-variant-of-an-alias", "alias-case-variant", "aliases", "'The Committee' beside 'the Committee', same record and source",
+          alias("cos-the-committee-2", "agency_id", "cos", "The Committee", "short-name")),
+    # time -------------------------------------------------------------------------------------------------------------------------
+    Fault("in-force-before-signed", "act-order", "agreements", "an agreement in force (30 March 2025) before it was signed (April 2025)",
+          treaty_in_force_before_signed),
+    Fault("edition-before-its-series", "before-founding", "events", "the series dated 2025, after its first edition (2024)",
+          lambda p: (set_cell(p, "events", "space-forum", "start_date", "2025"), line_of(p, "events", "space-forum-1"))[-1]),
+    Fault("member-before-it-was-founded", "before-founding", "memberships", "the KSA an observer from 2000, before it was founded (2001)",
+          cell("memberships", "ksa-cos", "start_date", "2000"), also={"fact-not-in-quote": NOT_IN_QUOTE}),
+    Fault("successor-ended-before-predecessor-began", "succession-order", "agencies", "a successor that ended (2000) before its predecessor was founded (2001)",
+          successor_ended_before),
+    Fault("launch-local-days-from-utc", "launch-date-local", "satellites", "a local launch date two days after the UTC date", launch_days_apart),
+    Fault("consulted-in-the-future", "consulted-date", "sources", "a page consulted in 2999",
+          lambda p: (set_cell(p, "sources", "spaceland-news", "url", "https://spaceland.example/news"),
+                     set_cell(p, "sources", "spaceland-news", "url_checked_date", "2999-01-01"))[-1]),
+    Fault("consulted-before-published", "consulted-date", "sources", "a register consulted on 2 June 2025 and dated 15 July 2025",
+          cell("sources", "observatory-register", "published_date", "2025-07-15")),
+    Fault("bounds-beside-a-date", "date-or-bounds", "events", "a status dated by its source and bounded as well", bounds_beside_a_date),
     # provenance ---------------------------------------------------------------------------------------------------------------------
     Fault("source-file-missing", "source-file-missing", "sources", "an archived source deleted", lambda p: (p / "sources" / "news.txt").unlink() or 2),
     Fault("source-edited-after-hash", "source-hash", "sources", "an archived source edited after its hash was recorded", source_edited),
@@ -501,6 +677,11 @@ FAULTS: list[Fault] = [
     Fault("status-dated-with-undated-source", "status-dated-by-source", "events", "a dated status whose only source has no published_date",
           lambda p: (cell("sources", "spaceland-news", "published_date", "")(p), line_of(p, "events", "space-forum-2"))[-1]),
     Fault("country-code-not-iso", "country-code", "countries", "a well-formed code that is not ISO 3166-1", country_not_iso),
+    Fault("country-name-look-alike", "country-name", "countries", "a Cyrillic 'а' in 'Kazakhstаn'", cell("countries", "KAZ", "name", "Kazakhstаn"),
+          also={"relation-not-in-quote": "the membership's quote names 'Kazakhstan', which is no longer the country's name",
+                "alias-not-stated": "nor is it in any quote with the alias 'Kazakh' of its source"}),
+    Fault("country-name-not-iso", "country-name", "countries", "a country under its official name, not ISO's short name",
+          cell("countries", "KEN", "name", "Republic of Kenya"), also={"relation-not-in-quote": "the quotes say 'Kenya', no longer the country's name"}),
     Fault("member-swapped", "relation-not-in-quote", "memberships", "a member state swapped for another the quotes do not name",
           cell("memberships", "kaz-cos", "member_country_id", "KEN")),
     Fault("party-swapped", "relation-not-in-quote", "agreement_parties", "a party of an agreement swapped for an organisation its quotes do not name",
@@ -509,9 +690,15 @@ FAULTS: list[Fault] = [
           cell("agencies", "cos", "parent_agency_id", "ksa")),
     Fault("country-swapped", "relation-not-in-quote", "agencies", "an agency's country swapped for another (the alias 'Kazakh' supported the first)",
           cell("agencies", "ksa", "country_id", "KEN")),
+    Fault("explained-country-swapped", "relation-not-in-quote", "events",
+          "an event's country swapped for another, its note's 'country_id:' clause still naming the first",
+          cell("events", "space-forum-2", "country_id", "KEN")),
+    Fault("alias-moved", "alias-not-stated", "aliases", "an alias moved to another record, which no quote of its source names with it",
+          cell("aliases", "cos-the-committee-1", "agency_id", "kenya-space-agency")),
     Fault("alias-not-in-its-source", "alias-not-in-source", "aliases", "an alternative name its source never writes",
           lambda p: append_row(p, "aliases", {"alias_id": "ken-kenyan-1", "country_id": "KEN", "alias": "Kenyan", "kind": "demonym",
-                                              "source_id": "spaceland-news"})),
+                                              "source_id": "spaceland-news"}),
+          also={"alias-not-stated": "an alias its source never writes is in none of its quotes either"}),
     Fault("claim-for-unknown-column", "claim-column", "citations", "a claim for a column its record's table does not have",
           cell("citations", "agency-spaceland-observatory-2", "claim_column", "opened_date")),
     Fault("claim-value-not-a-date", "claim-column", "citations", "a claimed date that is not a date of the column's shape",
@@ -536,6 +723,8 @@ FAULTS: list[Fault] = [
           also={"source-hash": "the file changed after its hash was recorded"}),
     Fault("excerpt-consulted-date-differs", "excerpt-header", "sources", "an excerpt whose Consulted line differs from url_checked_date",
           cell("sources", "observatory-register", "url_checked_date", "2025-06-03")),
+    Fault("excerpt-saved-as-markup", "excerpt-markup", "sources", "an excerpt saved as HTML, its quoted words only in a tag's attribute",
+          excerpt_as_markup),
     Fault("quote-states-nothing-of-its-row", "quote-supports-row", "citations", "a second citation whose quote states none of its record's values",
           lambda p: append_row(p, "citations", {"citation_id": "agency-ksa-2", "source_id": "spaceland-news", "quote": "which has 102 members",
                                                 "agency_id": "ksa"})),

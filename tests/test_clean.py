@@ -70,7 +70,7 @@ def test_a_homonym_explained_in_the_note_is_not_a_duplicate(fixture):
 
 def twin_of_the_second_forum(fixture, name: str, note: str = "") -> int:
     line = append_row(fixture, "events", {"event_id": "space-forum-2-bis", "name": name, "event_type": "edition", "parent_event_id": "space-forum",
-                                          "start_date": "2025-04", "city": "Almaty", "country_id": "KAZ", "note": f"country_id: from the city.{note}"})
+                                          "start_date": "2025-04", "city": "Almaty", "country_id": "KAZ", "note": f"country_id: Kazakhstan, from the city.{note}"})
     append_row(fixture, "citations", {"citation_id": "event-space-forum-2-bis-1", "source_id": "spaceland-news", "event_id": "space-forum-2-bis",
                                       "quote": "The second Space Forum was held in Almaty in April 2025"})
     return line
@@ -98,7 +98,8 @@ def test_an_alias_of_an_event_is_one_of_its_names(fixture):
                                     "kind": "short-name", "source_id": "spaceland-news"})
     line = twin_of_the_second_forum(fixture, "Space  forum")
     result = run_validator(fixture)
-    assert result.rules() == {"duplicate-event"}, result.stdout
+    # the twin's name is also the other event's alias: alias-is-a-name says so from the aliases' side
+    assert result.rules() - {"alias-is-a-name"} == {"duplicate-event"}, result.stdout
     assert [e["line"] for e in result.at("duplicate-event")] == [line]
 
 

@@ -107,7 +107,7 @@ def test_readme_examples_run(monkeypatch, tmp_path):
     sql = re.findall(r"```sql\n(.*?)```", readme, flags=re.DOTALL)
     for block in sql:
         assert duckdb.sql(block).fetchall(), block
-    assert len(python) >= 5 and len(sql) >= 2
+    assert len(python) >= 3 and len(sql) >= 1  # the worked examples, in docs/examples.md, are run by test_examples.py
 
 
 def test_code_is_ruff_clean():

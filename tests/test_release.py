@@ -210,3 +210,30 @@ def test_a_package_that_does_not_validate_is_never_released(tmp_path):
     set_cell(new, "countries", "KEN", "country_id", "KENYA")
     with pytest.raises(release.Refused, match="does not validate"):
         release.gate(new, None)
+
+
+def test_a_release_carries_only_the_declared_files_never_a_symlink_or_a_stray_file(tmp_path):
+    """Issue 18: a symlink under sources/ once put its target, outside the package, into the zip. Now validation reports
+    it (and a stray file), the gate refuses, and the zip is built from the declared files only, read through the path guard."""
+    import os
+
+    root = release_copy(tmp_path / "pkg")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private: not part of the package\n", "utf-8")
+    os.symlink(secret, root / "sources" / "outside" / "notes.txt")
+    (root / "sources" / "stray.txt").write_text("an excerpt no row of sources records\n", "utf-8")
+    assert {"symlink", "file-unrecorded"} <= run_validator(root).rules()
+    with pytest.raises(release.Refused, match="does not validate"):
+        release.gate(root, None)
+    package, _ = load(root)
+    release.write_zip(package, tmp_path / "r.zip", "r")
+    with zipfile.ZipFile(tmp_path / "r.zip") as z:
+        names = set(z.namelist())
+        assert not any(b"private: not part" in z.read(n) for n in names)
+    assert "r/sources/outside/notes.txt" not in names and "r/sources/stray.txt" not in names
+    assert {"r/README.md", "r/datapackage.json", "r/tables/countries.csv", "r/schemas/countries.schema.json"} <= names
+    # a declared file swapped for a symlink after validation is refused, never followed
+    (root / "tables" / "countries.csv").rename(root / "tables" / "countries-real.csv")
+    os.symlink("countries-real.csv", root / "tables" / "countries.csv")
+    with pytest.raises(release.Refused, match="symbolic link"):
+        release.write_zip(package, tmp_path / "again.zip", "r")

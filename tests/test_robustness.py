@@ -289,11 +289,11 @@ def raising_field_rule(f: Field) -> list[Spec]:
     return [Spec(pl.col(f.name).cast(pl.String).str.to_date("%Y", strict=True).is_not_null(), "range", "never")]
 
 
-CROSS_TABLE = ["no-cycle", "quote-supports-row", "claim-in-quote", "changelog-order"]  # one rule of each cross-table module
+CROSS_TABLE = ["no-cycle", "act-order", "quote-supports-row", "claim-in-quote", "changelog-order"]  # one rule of each cross-table module
 
 
 @pytest.mark.parametrize(("rule_ids", "function", "table"), [
-    (CROSS_TABLE, raises, "datapackage.json"),  # rules that raise, run by the integrity, provenance, claims and changelog checks
+    (CROSS_TABLE, raises, "datapackage.json"),  # rules that raise, run by the integrity, time, provenance, claims and changelog checks
     (["whitespace"], raises, "agencies"),  # a cell rule that cannot be made
     (["placeholder"], raising_cell_rule, "agencies"),  # a cell rule whose expression raises in the fused screen
     (["range"], raising_field_rule, "events"),  # a schema check whose expression raises in the clean path's select

@@ -2,7 +2,9 @@
 
 The parser is a single pass over the lines with no backtracking pattern, so its time is linear in the
 file's size (issue 8: an 800 KB CHANGELOG took 140 s under the old multi-line regex). It reads every
-release, not only the newest: their order, their dates, and the IDs each lists as retired.
+release, not only the newest: their order, their dates, the IDs each lists as retired, and the git commit each was
+built from (the link reference `[X.Y.Z]: ../../tree/<commit>` at the foot of the file, which `python -m validate.diff`
+and `python -m validate.release --previous` resolve a bare version number to).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from .registry import rule
 
 SEMVER = re.compile(r"(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+COMMIT = re.compile(r"[0-9a-f]{40}")
 MAX_CHANGELOG = 20 << 20
 
 
@@ -30,6 +33,7 @@ class Release:
     date: str
     line: int
     retired: list[tuple[str, int]] = field(default_factory=list)  # (ID, line)
+    commit: str | None = None  # the full git commit it was built from, from its link reference
 
 
 @dataclass
@@ -38,16 +42,27 @@ class Changelog:
     unreleased: bool
     problems: list[tuple[int, str]]  # (line, why) for headings that cannot be read
 
+    def commit(self, version: str) -> str | None:
+        """The commit the release of this version was built from, as its link reference records it."""
+        return next((r.commit for r in self.releases if r.version == version), None)
+
 
 def parse(text: str) -> Changelog:
     """Release headings `## [X.Y.Z] - YYYY-MM-DD` (and `## [Unreleased]`); under each release, `### Retired` bullets
-    whose first backticked word is a retired ID (`- \\`old-id\\` ...`)."""
+    whose first backticked word is a retired ID (`- \\`old-id\\` ...`); link references `[X.Y.Z]: .../tree/<commit>`
+    (a full 40-digit commit) anywhere in the file."""
     releases: list[Release] = []
     problems: list[tuple[int, str]] = []
     unreleased = False
     section = ""
+    links: dict[str, str] = {}
     for number, line in enumerate(text.split("\n"), 1):
-        if line.startswith("## "):
+        if line.startswith("[") and "]: " in line:
+            label, target = line[1:].split("]: ", 1)
+            commit = target.strip().rstrip("/").rsplit("/", 1)[-1]
+            if SEMVER.fullmatch(label) and COMMIT.fullmatch(commit):
+                links[label] = commit
+        elif line.startswith("## "):
             section = ""
             head = line[3:].strip()
             if head.lower() == "[unreleased]":
@@ -64,6 +79,8 @@ def parse(text: str) -> Changelog:
             parts = line.split("`")
             if len(parts) >= 3 and parts[1]:
                 releases[-1].retired.append((parts[1], number))
+    for release in releases:
+        release.commit = links.get(release.version)
     return Changelog(releases, unreleased, problems)
 
 

@@ -2,7 +2,8 @@
 
     python -m validate.diff OLD NEW [--format markdown|json]
 
-OLD and NEW are package folders, release zips, or git revisions of this repository (`v0.1.0`, `HEAD`). Rows are
+OLD and NEW are package folders, release zips, versions of this repository (`0.3.0` or `v0.3.0`: the commit that
+CHANGELOG.md records for the release, else its tag) or other git revisions (`HEAD`, a commit). Rows are
 matched by primary key: per table, the rows added, removed and changed (each changed column with its old and new
 value), and the schema changes. The bump follows CONVENTIONS: MAJOR for a table or column removed, renamed or
 retyped; MINOR for a table, column or row added, a row removed (its ID retired) or a vocabulary widened; PATCH for
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -22,7 +24,10 @@ from pathlib import Path
 
 import polars as pl
 
+from . import changelog
+
 BUMPS = ("none", "patch", "minor", "major")
+VERSION = re.compile(r"v?(\d+\.\d+\.\d+)")
 
 
 @dataclass
@@ -50,8 +55,19 @@ class Diff:
         return [key for t in self.tables for key in t.removed]
 
 
+def revision(spec: str, repo: Path) -> str:
+    """The git revision spec names: a version (`0.3.0`, `v0.3.0`) is the commit its CHANGELOG link reference records,
+    else its tag `vX.Y.Z`; anything else is passed to git as written."""
+    version = VERSION.fullmatch(spec)
+    if version is None:
+        return spec
+    log = repo / "CHANGELOG.md"
+    commit = changelog.parse(log.read_text("utf-8")).commit(version.group(1)) if log.is_file() else None
+    return commit or f"v{version.group(1)}"
+
+
 def materialise(spec: str, work: Path, repo: Path) -> Path:
-    """A folder holding the package named by spec: a folder, a release zip, or a git revision."""
+    """A folder holding the package named by spec: a folder, a release zip, a version or a git revision."""
     path = Path(spec)
     if path.is_dir():
         return path
@@ -63,10 +79,16 @@ def materialise(spec: str, work: Path, repo: Path) -> Path:
         return inner[0] if len(inner) == 1 and not (target / "datapackage.json").exists() else target
     target = work / "rev"
     target.mkdir(parents=True)
-    tar = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", spec, "datapackage.json", "tables", "schemas"],
+    rev = revision(spec, repo)
+    tar = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", rev, "datapackage.json", "tables", "schemas"],
                          capture_output=True, check=False)
     if tar.returncode:
-        raise SystemExit(f"{spec!r} is neither a folder, a zip nor a git revision: {tar.stderr.decode().strip()}")
+        named = ""
+        if VERSION.fullmatch(spec) and VERSION.fullmatch(rev):
+            named = f" (CHANGELOG.md records no commit for it, and there is no tag {rev})"
+        elif rev != spec:
+            named = f" (the commit CHANGELOG.md records for it, {rev[:12]}, is not here: is this a full clone?)"
+        raise SystemExit(f"{spec!r} is neither a folder, a zip, a version nor a git revision{named}: {tar.stderr.decode().strip()}")
     subprocess.run(["tar", "-x", "-C", str(target)], input=tar.stdout, check=True)
     return target
 
@@ -175,8 +197,8 @@ def markdown(d: Diff, limit: int = 50) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m validate.diff", description=__doc__.split("\n\n")[0])
-    parser.add_argument("old", help="package folder, release zip or git revision")
-    parser.add_argument("new", help="package folder, release zip or git revision")
+    parser.add_argument("old", help="package folder, release zip, version (0.3.0) or git revision")
+    parser.add_argument("new", help="package folder, release zip, version (0.4.0) or git revision")
     parser.add_argument("--format", choices=["markdown", "json"], default="markdown")
     args = parser.parse_args(argv)
     repo = Path(__file__).resolve().parent.parent

@@ -32,6 +32,7 @@ ROW_RULES: dict[str, tuple[dict[str, Any], list[str]]] = {
     "not-before": ({"field": NAME, "other": NAME}, ["field", "other"]),
     "together": ({"fields": COLUMNS}, ["fields"]),
     "required-if": ({"field": NAME, "when": WHEN, "unless-explained": {"type": "boolean"}}, ["field", "when"]),
+    "empty-if": ({"field": NAME, "when": WHEN}, ["field", "when"]),
     "unique-together": ({"fields": COLUMNS}, ["fields"]),
     "distinct-columns": ({"fields": COLUMNS}, ["fields"]),
     "explained-if": ({"field": NAME, "values": {"type": "array", "minItems": 1, "items": {"type": ["string", "number", "boolean"]}},
@@ -40,7 +41,9 @@ ROW_RULES: dict[str, tuple[dict[str, Any], list[str]]] = {
 TABLE_RULES: dict[str, tuple[dict[str, Any], list[str]]] = {
     "min-children": ({"table": NAME, "field": NAME, "min": {"type": "integer", "minimum": 1}, "unless": WHEN}, ["table", "field", "min"]),
     "not-after-source": ({"field": NAME, "when": WHEN}, ["field"]),
-    "distinct-records": ({"fields": SOME_COLUMNS}, ["fields"]),
+    "distinct-records": ({"fields": SOME_COLUMNS, "children": {"type": "object", "properties": {"table": NAME, "field": NAME, "fields": SOME_COLUMNS},
+                                                               "required": ["table", "field", "fields"], "additionalProperties": False}},
+                         ["fields"]),
 }
 RULE_KINDS = ROW_RULES | TABLE_RULES
 QUOTED_KINDS = ["text", "date", "number"]

@@ -155,15 +155,25 @@ def cycles_of(parent: dict[str, str]) -> list[list[str]]:
 @rule("distinct-records", "integrity")
 def distinct_records(package: Package, frames: Frames) -> list[Finding]:
     """No two rows are the same record under two IDs (the same values in `fields`, for instance name, type and
-    country), unless a note of one of them names the other's ID to say why they differ (a true homonym)."""
+    country; with `children`, also the same set of rows in a link table, for instance an agreement's parties), unless a
+    note of one of them names the other's ID to say why they differ (a true homonym)."""
     found: list[Finding] = []
     for table, frame, pk in keyed_tables(package, frames):
         note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
         for spec in table.rules_of("distinct-records"):
-            fields = spec["fields"]
+            fields = list(spec["fields"])
             same = [pl.col(f).cast(pl.String).alias(f"__{i}") for i, f in enumerate(fields)]
             group = [f"__{i}" for i in range(len(fields))]
-            twins = (frame.with_row_index("__row").select("__row", pl.col(pk).cast(pl.String).alias("__id"), note.alias("__note"), *same)
+            rows = frame
+            if "children" in spec:
+                children = frames.get(spec["children"]["table"])
+                if children is None:
+                    continue  # the link table could not be read: its own findings say why
+                rows = frame.with_columns(child_sets(frame, pk, children, spec["children"]).alias("__children"))
+                same.append(pl.col("__children"))
+                group.append("__children")
+                fields.append(spec["children"]["table"])
+            twins = (rows.with_row_index("__row").select("__row", pl.col(pk).cast(pl.String).alias("__id"), note.alias("__note"), *same)
                      .filter(pl.struct(group).is_duplicated()))
             if twins.height == 0:
                 continue
@@ -182,6 +192,15 @@ def distinct_records(package: Package, frames: Frames) -> list[Finding]:
             found += listed(table.name, "distinct-records", pk, failing,
                             "{value}: the same record under two IDs? Merge them, or name the other ID in the note to explain a homonym")
     return found
+
+
+def child_sets(frame: pl.DataFrame, pk: str, children: pl.DataFrame, spec: dict) -> pl.Series:
+    """For each row of frame, the set of its rows in a link table (`spec`: table, the `field` naming the parent, the `fields`
+    compared), as one string: sorted, so that the order of the link rows does not matter; null for a record without any."""
+    row = pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in spec["fields"]], separator="\x1f")
+    sets = (children.select(pl.col(spec["field"]).cast(pl.String).alias("__k"), row.alias("__set")).drop_nulls("__k")
+            .group_by("__k").agg(pl.col("__set").unique().sort().str.join("\x1e")))
+    return frame.select(pl.col(pk).cast(pl.String).alias("__k")).join(sets, on="__k", how="left", maintain_order="left").get_column("__set")
 
 
 def normal_url(url: pl.Expr) -> pl.Expr:

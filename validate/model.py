@@ -26,6 +26,8 @@ SOURCES, CITATIONS, COUNTRIES = "sources", "citations", "countries"
 EVENTS = "events"  # the table duplicate-event reads
 CENTRAL_ASIA = ("KAZ", "UZB", "KGZ", "TJK", "TKM")  # the five states the package is about, in the order the figures and reports list them
 REQUIRED_RESOURCES = (SOURCES, CITATIONS, COUNTRIES)
+SHIPPED = ("datapackage.json", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA", "CITATION.cff")  # top-level files a release carries
+FOLDERS = ("tables", "schemas", "sources")  # every file under these is declared, or it is a finding (layout.py)
 # the string fields the provenance and integrity rules read in these tables, whatever their schemas say beyond them
 REQUIRED_FIELDS = {SOURCES: ("source_id", "path", "sha256"), CITATIONS: ("citation_id", "source_id", "quote"), COUNTRIES: ("country_id",)}
 DATE_TYPES = ("date", "year", "yearmonth")  # besides strings marked x-partial-date: the types the date rules compare

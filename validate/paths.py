@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from .registry import rule
@@ -45,6 +46,18 @@ class PathGuard:
         self.root = root
         self.real_root = os.path.realpath(root)
         self._folders: dict[str, str] = {}
+        self._listings: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Entry]] = {}
+
+    def listing(self, shipped: tuple[str, ...], folders: tuple[str, ...]) -> list[Entry]:
+        """`walk` of the package, taken once per run: the layout rules and the reading of archived files share it."""
+        if (shipped, folders) not in self._listings:
+            self._listings[shipped, folders] = walk(self.root, shipped, folders)
+        return self._listings[shipped, folders]
+
+    def listed_files(self, shipped: tuple[str, ...], folders: tuple[str, ...]) -> set[str]:
+        """The package's own regular files under `folders`, as '/'-separated relative paths: reached through no symlink,
+        so a path in this set needs no further check before it is opened (with O_NOFOLLOW, which refuses a swap)."""
+        return {e.path for e in self.listing(shipped, folders) if e.kind == "file"}
 
     def resolve(self, raw: object) -> tuple[Path | None, str]:
         """The path inside the package, or None and why it is refused. Nothing is opened."""
@@ -66,6 +79,71 @@ class PathGuard:
             return None, f"{raw} is not a regular file ({kind}); it is refused before it is opened", False
         return path, "", False
 
+    def own_file(self, raw: object) -> tuple[Path | None, str]:
+        """(path, "") for a regular file of the package reached through no symlink at all (neither the file nor a folder on
+        its way, even one inside the package), else (None, why): what a release reads (validate/release.py)."""
+        path, why, _ = self.file(raw)
+        if path is None:
+            return None, why
+        if os.path.realpath(path) != os.path.join(self.real_root, os.path.normpath(str(raw))):
+            return None, f"{raw} is reached through a symbolic link; a release holds only the package's own regular files"
+        return path, ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str  # relative to the package, '/'-separated
+    kind: str  # 'file', 'symlink', or what else it is ('a named pipe', 'an unreadable folder: ...')
+    target: str = ""  # where a symlink points, as it is written
+
+
+def walk(root: Path, shipped: tuple[str, ...], folders: tuple[str, ...]) -> list[Entry]:
+    """The top-level files of `shipped` that are symlinks, and every entry under `folders`, sorted; no symlink is followed
+    (a symlinked folder is listed, not entered) and nothing is opened."""
+    out: list[Entry] = [Entry(name, "symlink", read_link(root / name)) for name in shipped if os.path.islink(root / name)]
+    stack = [name for name in folders if os.path.lexists(root / name)]
+    while stack:
+        folder = stack.pop()
+        if os.path.islink(root / folder):
+            out.append(Entry(folder, "symlink", read_link(root / folder)))
+            continue
+        try:
+            with os.scandir(root / folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            out.append(Entry(folder, f"an unreadable folder ({exc.strerror})"))
+            continue
+        for entry in entries:
+            relative = f"{folder}/{entry.name}"
+            if entry.is_symlink():
+                out.append(Entry(relative, "symlink", read_link(Path(entry.path))))
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(relative)
+            else:
+                out.append(Entry(relative, kind_of(entry)))
+    return sorted(out, key=lambda e: e.path)
+
+
+def read_link(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def kind_of(entry: os.DirEntry) -> str:
+    try:
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except OSError as exc:
+        return f"unreadable ({exc.strerror})"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device or other special file"
+
 
 def file_kind(path: Path) -> str:
     """'file', 'missing', or what else the path is, without opening it."""
@@ -86,14 +164,23 @@ def file_kind(path: Path) -> str:
     return "a device or other special file"
 
 
-def read_regular(path: Path, limit: int | None = None) -> bytes:
+def read_regular(path: Path | str, limit: int | None = None, follow: bool = True) -> bytes:
     """Read a file that file_kind has seen as regular, re-checking on the open handle (O_NONBLOCK: a pipe swapped
-    in since then cannot block the open, and fstat refuses it)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    in since then cannot block the open, and fstat refuses it). With follow=False a symlink swapped in is refused too
+    (O_NOFOLLOW). Plain os.read calls, sized by fstat: no file object (a third of the cost on 100k small files)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0)))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
             raise OSError(f"{path} is not a regular file")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read() if limit is None else handle.read(limit)
+        chunks, got = [], 0
+        while limit is None or got < limit:
+            size = max(status.st_size - got + 1, 1 << 16) if limit is None else limit - got
+            chunk = os.read(fd, size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)

@@ -8,53 +8,90 @@ never a full-length copy of the citations. Every rule here is `fn(package, frame
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from pathlib import Path
 
 import polars as pl
 
 from .boundary import PACKAGE, attempt, rule_error, run_registered
 from .findings import Finding, listed, shorten
-from .model import CITATIONS, COUNTRIES, SOURCES, Package, Table
+from .model import CITATIONS, COUNTRIES, FOLDERS, SHIPPED, SOURCES, Package, Table
 from .paths import read_regular
-from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, names_of, prepare
+from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, names_of, prepare
 from .registry import registered, rule
-from .text import as_words, explained, fold_texts, has_number, precision_prefix, text_in_words, value_in_words
+from .text import WELL_FORMED_DATE, as_words, explained, fold_expr, fold_texts, has_number, precision_prefix, text_in_words, value_in_words
 from .types import parse, typed_values
 
 
 def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str], list[Finding]]:
-    """Read and hash each archived file once; identical files are folded and searched once."""
+    """Read and hash each archived file once; identical files are folded and searched once.
+
+    The files are resolved in one batch: a path the run's walk of the package lists as its own regular file (reached
+    through no symlink) is opened with O_NOFOLLOW and nothing else; only any other path goes through the path guard,
+    which says why it is refused. The files are then read and hashed in two threads (hashlib and reads release the GIL).
+    """
     found: list[Finding] = []
+    heads = [pl.col(c).cast(pl.String) if c in sources.columns else pl.lit(None, dtype=pl.String).alias(c) for c in ("extent", "url", "url_checked_date")]
+    rows = sources.select(pl.col("source_id", "path", "sha256").cast(pl.String), *heads).rows()
+    listed_files = package.paths.listed_files(SHIPPED, FOLDERS)
+    todo: list[tuple[int, Path | str, bool]] = []  # (row, path, follow a symlink)
+    root = str(package.root)
+    for i, (_, raw_path, *_) in enumerate(rows):
+        if raw_path in listed_files and not raw_path.startswith(("/", "./")):
+            todo.append((i, os.path.join(root, raw_path), False))
+            continue
+        path, why, missing = package.paths.file(raw_path)  # a symlink inside the package is read (the rule `symlink` reports it)
+        if path is not None:
+            todo.append((i, path, True))
+        elif missing:
+            found.append(Finding("source-file-missing", source_file_missing(raw_path), SOURCES, i + 2, "path", raw_path, row=i))
+        else:
+            found.append(Finding("path-unsafe", why, SOURCES, i + 2, "path", raw_path, row=i))
+    halves = [todo[: len(todo) // 2], todo[len(todo) // 2:]]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        loaded = [item for half in pool.map(read_and_hash, halves) for item in half]
     folded: dict[str, str] = {}
     ids: list[str] = []
     digests: list[str] = []
-    heads = [pl.col(c).cast(pl.String) if c in sources.columns else pl.lit(None, dtype=pl.String).alias(c) for c in ("extent", "url", "url_checked_date")]
-    for i, (source_id, raw_path, recorded, extent, url, consulted) in enumerate(sources.select("source_id", "path", "sha256", *heads).iter_rows()):
+    for i, digest, text, error in loaded:
+        source_id, raw_path, recorded, extent, url, consulted = rows[i]
         line = i + 2
-        path, why, missing = package.paths.file(raw_path)
-        if path is None:
-            if missing:
-                found.append(Finding("source-file-missing", source_file_missing(raw_path), SOURCES, line, "path", raw_path, row=i))
-            else:
-                found.append(Finding("path-unsafe", why, SOURCES, line, "path", raw_path, row=i))
+        if error:
+            found.append(Finding("path-unsafe", f"{raw_path}: {error}", SOURCES, line, "path", raw_path, row=i))
             continue
-        try:
-            data = read_regular(path)
-        except OSError as exc:
-            found.append(Finding("path-unsafe", f"{raw_path}: {exc}", SOURCES, line, "path", raw_path, row=i))
-            continue
-        digest = hashlib.sha256(data).hexdigest()
         if digest != recorded:
             found.append(Finding("source-hash", source_hash(raw_path, digest, recorded), SOURCES, line, "sha256", recorded, row=i))
-        text = data.decode("utf-8", errors="replace")
         if extent == "excerpt" and (why := excerpt_checked(text, url, consulted, found)):
             found.append(Finding("excerpt-header", why, SOURCES, line, "path", raw_path, row=i,
                                  hint=f"open the file with the lines 'Address: {url}' and 'Consulted: {consulted}'"))
+        if str(raw_path).lower().endswith((".txt", ".md")):
+            why, failed = attempt("excerpt-markup", SOURCES, excerpt_markup, text, default="")
+            found += failed
+            if why:
+                found.append(Finding("excerpt-markup", why, SOURCES, line, "path", raw_path, row=i,
+                                     hint="archive the text a reader sees (the page's text, not its HTML source), then its new sha256"))
         if digest not in folded:
             folded[digest] = text
         ids.append(source_id)
         digests.append(digest)
     return pl.DataFrame({"source_id": ids, "digest": digests}, schema={"source_id": pl.String, "digest": pl.String}), fold_texts(folded), found
+
+
+def read_and_hash(files: list[tuple[int, Path | str, bool]]) -> list[tuple[int, str, str, str]]:
+    """(row, SHA-256, text, "") for each file, or (row, "", "", why) where it cannot be read as a regular file. Only the
+    text is kept (the bytes are let go file by file)."""
+    out = []
+    for i, path, follow in files:
+        try:
+            data = read_regular(path, follow=follow)
+        except OSError as exc:
+            out.append((i, "", "", str(exc.strerror or exc)))
+            continue
+        out.append((i, hashlib.sha256(data).hexdigest(), data.decode("utf-8", errors="replace"), ""))
+    return out
 
 
 def excerpt_checked(text: str, url: str | None, consulted: str | None, found: list[Finding]) -> str:
@@ -74,6 +111,24 @@ def excerpt_header(text: str, url: str | None, consulted: str | None) -> str:
         if got.rstrip("\r") != want:
             return f"the excerpt's header has {got[:120]!r} where its sources row gives {want!r}"
     return ""
+
+
+MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--|<!doctype|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});",
+                    re.IGNORECASE)  # a tag, a comment, a doctype or a character entity; linear: no nested repetition
+
+
+@rule("excerpt-markup", "provenance")
+def excerpt_markup(text: str) -> str:
+    """An archived text file (.txt, .md) holds the text a reader sees, not HTML markup (no tag, comment or character
+    entity): a quote is searched in the whole file, so words that live only in a tag's attribute or a script would
+    otherwise pass as quoted.
+
+    Returns why, or "" when it holds no markup."""
+    found = MARKUP.search(text)
+    if found is None:
+        return ""
+    return (f"the archived text holds HTML markup, {shorten(found.group(0), 60)!r} on its line {text.count(chr(10), 0, found.start()) + 1}: "
+            "a quote may be found in a tag rather than in the text")
 
 
 @rule("source-file-missing", "provenance")
@@ -220,19 +275,23 @@ def record_quotes(package: Package, frames: Frames, quotes: Quotes) -> dict[str,
 def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
     """Every foreign key that names an actor or a thing (a table with `x-names`) is supported by the quotes of its row's
     record (a link row's parent's): the referenced record's name, acronym or an alias found in that quote's source
-    occurs in a quote, as whole words; or the row's note explains the column (`column: ...`). Swapping a party, member or
-    participant for another record therefore fails."""
+    occurs in a quote, as whole words; or a clause of the row's note that explains the column (`column: ...`) names
+    that record, as whole words (its name, acronym or any of its aliases, never a generic word alone). Swapping a party,
+    member, participant, event, series, programme, parent or organiser for another record therefore fails, explained
+    or not."""
     names = names_of(package, frames)
     found: list[Finding] = []
     for name, (key, cited) in record_quotes(package, frames, quotes).items():
         table, frame = package.tables[name], frames[name]
         note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
+        columns = [f.name for f in table.fields]
         for fk in table.foreign_keys:
             if len(fk.fields) != 1 or fk.resource not in names or fk.fields[0] in (table.cited_via, key):
                 continue
             column = fk.fields[0]
-            rows = (frame.with_row_index("__row").filter(pl.col(column).is_not_null() & ~explained(note, column))
-                    .select("__row", pl.col(key).cast(pl.String).alias("__rec"), pl.col(column).cast(pl.String).alias("__key"))
+            rows = (frame.with_row_index("__row").filter(pl.col(column).is_not_null())
+                    .select("__row", pl.col(key).cast(pl.String).alias("__rec"), pl.col(column).cast(pl.String).alias("__key"),
+                            clause_of(note, column, columns).alias("__clause"))
                     .join(names[fk.resource].select("__key").unique(), on="__key", how="semi"))  # a dangling key is foreign-key's
             if rows.height == 0:
                 continue
@@ -246,11 +305,29 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
             tests = candidates.select("__name", "__q").unique().join(quotes.distinct.select("__q", "words"), on="__q")
             present = tests.filter(text_in_words(pl.col("__name")).fill_null(False)).select("__name", "__q")
             supported = candidates.join(present, on=["__name", "__q"], how="semi").select("__rec", "__key").unique()
-            failing = rows.join(supported, on=["__rec", "__key"], how="anti").select("__row", "__key").sort("__row")
-            found += listed(name, "relation-not-in-quote", column, failing,
+            failing = rows.join(supported, on=["__rec", "__key"], how="anti")
+            failing = failing.join(named_in(failing, "__clause", note_names(referenced)), on="__row", how="anti")
+            found += listed(name, "relation-not-in-quote", column, failing.select("__row", "__key").sort("__row"),
                             f"{{value!r}}: no name or alias of this {fk.resource} record is in the quotes of the row's record, "
-                            f"and the note has no '{column}:' explanation")
+                            f"and no '{column}:' clause of the note names it")
     return found
+
+
+def note_names(names: pl.DataFrame) -> pl.DataFrame:
+    """(__key, __name): the names and aliases (of any source) a note may name a record by; never a generic one alone
+    ('the Agency', 'the Committee'), which would name many."""
+    distinct = names.get_column("__name").unique().to_list()
+    return names.filter(pl.col("__name").is_in([n for n in distinct if meaningful(n)])).select("__key", "__name").unique()
+
+
+def named_in(rows: pl.DataFrame, text: str, names: pl.DataFrame, *also: str) -> pl.DataFrame:
+    """(__row) of the rows whose `text` column names their record (__key) by one of `names`, as whole words, and has
+    each column of `also` (such as the alias) as whole words too."""
+    said = rows.filter(pl.col(text).str.len_chars() > 0).select("__row", "__key", *also, words=as_words(fold_expr(pl.col(text)).str.to_lowercase()))
+    hit = text_in_words(pl.col("__name"))
+    for column in also:
+        hit = hit & text_in_words(pl.col(column))
+    return said.join(names, on="__key").filter(hit.fill_null(False)).select("__row").unique()
 
 
 def stated_values(package: Package, frames: Frames, names: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -343,6 +420,49 @@ def alias_not_in_source(package: Package, frames: Frames, quotes: Quotes) -> lis
     return found
 
 
+@rule("alias-not-stated", "provenance")
+def alias_not_stated(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
+    """Each alias is stated for its record: one quote of the alias's source has both the alias and one of the record's
+    own names (its `x-names`: name, acronym, local or former name), as whole words; or the alias row's note explains
+    the record's column (`agency_id: ...`) in a clause that names both. An alias moved to another record therefore
+    fails, as a swapped relation does."""
+    names = names_of(package, frames)
+    found: list[Finding] = []
+    for table in package.tables.values():
+        if not table.aliases or table.name not in frames:
+            continue
+        frame = frames[table.name]
+        alias, source = table.aliases["alias"], table.aliases["source"]
+        note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
+        columns = [f.name for f in table.fields]
+        for fk in table.foreign_keys:
+            if len(fk.fields) != 1 or fk.resource not in names or fk.fields[0] == source:
+                continue
+            column = fk.fields[0]
+            rows = (frame.with_row_index("__row").filter(pl.col(column).is_not_null() & pl.col(alias).is_not_null())
+                    .select("__row", pl.col(column).cast(pl.String).alias("__key"), pl.col(alias).cast(pl.String).alias("__alias"),
+                            pl.col(source).cast(pl.String).alias("source_id"), clause_of(note, column, columns).alias("__clause"))
+                    .join(names[fk.resource].select("__key").unique(), on="__key", how="semi"))  # a dangling key is foreign-key's
+            if rows.height == 0:
+                continue
+            own = names[fk.resource].filter(pl.col("__source").is_null()).select("__key", "__name")
+            # the quotes of the alias's source that have the alias, on (alias, source); then the record's names in those
+            having = (rows.select("__alias", "source_id").unique().join(quotes.cites.select("source_id", "__q").unique(), on="source_id")
+                      .join(quotes.distinct.select("__q", "words"), on="__q").filter(text_in_words(pl.col("__alias")).fill_null(False))
+                      .select("__alias", "source_id", "__q"))
+            candidates = rows.select("__key", "__alias", "source_id").unique().join(having, on=["__alias", "source_id"]).join(own, on="__key")
+            present = (candidates.select("__name", "__q").unique().join(quotes.distinct.select("__q", "words"), on="__q")
+                       .filter(text_in_words(pl.col("__name")).fill_null(False)).select("__name", "__q"))
+            stated = candidates.join(present, on=["__name", "__q"], how="semi").select("__key", "__alias", "source_id").unique()
+            failing = rows.join(stated, on=["__key", "__alias", "source_id"], how="anti")
+            failing = failing.join(named_in(failing, "__clause", own, "__alias"), on="__row", how="anti")
+            found += listed(table.name, "alias-not-stated", column, failing.select("__row", "__key", "__alias").sort("__row"),
+                            f"{{value!r}}: no quote of the alias's source has both {{__alias!r}} and a name of this {fk.resource} record, "
+                            f"and no '{column}:' clause of the note names both",
+                            hint=f"cite a quote of the alias's source that names both, or name both in the note's '{column}:' clause")
+    return found
+
+
 def stating_sources(quotes: Quotes, cited_as: str, key: str, column: str) -> pl.DataFrame:
     """(key, source_id, published_date) of the sources that state a record's `column`: those whose citations claim a value
     for it where the record has such claims (an earlier page citing the record may have announced it as planned), else
@@ -350,9 +470,6 @@ def stating_sources(quotes: Quotes, cited_as: str, key: str, column: str) -> pl.
     cites = quotes.cites.filter(pl.col(cited_as).is_not_null()).select(pl.col(cited_as).alias(key), "source_id", "published_date", CLAIM_COLUMN)
     claimed = cites.filter(pl.col(CLAIM_COLUMN) == column)
     return pl.concat([claimed, cites.join(claimed.select(key).unique(), on=key, how="anti")]).select(key, "source_id", "published_date").unique()
-
-
-WELL_FORMED_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"  # a malformed date is the pattern rule's
 
 
 @rule("not-after-source", "provenance")

@@ -12,6 +12,9 @@ import polars as pl
 from .model import CITATIONS, SOURCES, Package
 from .text import as_words, english_months, fold_expr, numbers_of
 
+CLAUSE_STARTS = (". ", "; ")  # a note clause 'column: ...' opens the note or follows one of these (text.explained)
+CUT = "\x00"  # where clause_of cuts a note into clauses: a control character, which no cell may hold (cell hygiene)
+
 Frames = dict[str, pl.DataFrame]
 # A citation with these filled states one value of one column of its record (a "claim"); see claims.py.
 CLAIM_COLUMN, CLAIM_VALUE = "claim_column", "claim_value"
@@ -63,3 +66,11 @@ def names_of(package: Package, frames: Frames) -> dict[str, pl.DataFrame]:
     return out
 
 
+def clause_of(note: pl.Expr, column: str, columns: list[str]) -> pl.Expr:
+    """The text of the note's clauses that explain `column` ('column: ...' at the note's start or after '. ' or '; '),
+    each up to the next clause of any of `columns`; empty where the note has none. Literal search only: the note is cut
+    before every clause of `columns` (by one replace_many) and the clauses of `column` are kept."""
+    heads = [f"{sep}{c}:" for c in columns for sep in CLAUSE_STARTS]
+    cut = pl.concat_str([pl.lit(CUT), note.str.replace_many(heads, [f"{h[0]}{CUT}{h[2:]}" for h in heads])])
+    head = f"{column}:"
+    return cut.str.split(CUT).list.eval(pl.element().filter(pl.element().str.starts_with(head))).list.eval(pl.element().str.slice(len(head))).list.join(" ")

@@ -7,12 +7,13 @@ family's module:
 
 | family | module | a rule is |
 |---|---|---|
-| package | model.py, paths.py, boundary.py | a check of the descriptor, a Table Schema or a path, returning reasons; a rule that failed |
+| package | model.py, paths.py, boundary.py, layout.py | a check of the descriptor, a Table Schema, a path or the package's files; a rule that failed |
 | file | csvfile.py | a check of one CSV file's bytes or structure |
 | cell | cells.py | a polars expression that is true where a cell breaks the rule |
 | schema | schema_checks.py | the pandera check a Table Schema field constraint becomes |
 | row | schema_checks.py | the pandera check an `x-rules` row rule becomes |
-| integrity | integrity.py | a cross-table check of the loaded frames |
+| integrity | integrity.py, names.py | a cross-table check of the loaded frames |
+| time | timeline.py | a check of dates against each other, across rows and tables: acts in order, nothing before what it belongs to began |
 | provenance | provenance.py | a check against the archived sources and the quotes |
 | claims | claims.py | a check of the values citations claim for one column of their record |
 | versioning | changelog.py | a check of the version and CHANGELOG.md |
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-FAMILIES = ("package", "file", "cell", "schema", "row", "integrity", "provenance", "claims", "versioning")
+FAMILIES = ("package", "file", "cell", "schema", "row", "integrity", "time", "provenance", "claims", "versioning")
 F = TypeVar("F", bound=Callable[..., Any])
 
 

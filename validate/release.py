@@ -4,10 +4,13 @@ Refuses to build unless the package validates, its version equals the newest CHA
 .zenodo.json, the version bump is at least what the diff against the previous release requires, and the CHANGELOG
 entry lists every retired ID. Then writes, byte-reproducibly (two builds of one commit are identical):
 
-- central-asia-space-<version>.zip: the descriptor, tables, schemas, sources, README, CHANGELOG, licences, citation;
+- central-asia-space-<version>.zip: the descriptor, README, CHANGELOG, licences and citation, and the files the package
+  declares (each table and its Table Schema, each archived source its sources row records), nothing else, none through a
+  symlink (a symlink or an unrecorded file fails validation: the `symlink` and `file-unrecorded` rules);
 - parquet/<table>.parquet: each table typed as its Table Schema says (partial dates stay strings), with the table's
   and fields' descriptions in the Parquet metadata;
-- central-asia-space.db: SQLite, every table with its primary and foreign keys; metadata.json for Datasette;
+- central-asia-space.db: SQLite, every table with its primary and foreign keys; metadata.json and settings.json for
+  Datasette (`datasette .` in the folder; the worked examples as canned queries);
 - central-asia-space.xlsx: a sheet per table, every cell the text it is in the CSV, and a README sheet;
 - SHA256SUMS over all of the above.
 """
@@ -26,14 +29,14 @@ from pathlib import Path
 
 import polars as pl
 
-from . import changelog, diff
-from .model import Package, Table
+from . import changelog, datasette, diff, layout
+from .model import SOURCES, Package, Table
+from .paths import read_regular
 from .run import validate_package
 from .types import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "central-asia-space"
-ARCHIVED = ["datapackage.json", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "tables", "schemas", "sources"]
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -74,22 +77,31 @@ def gate(root: Path, previous: str | None) -> tuple[Package, str]:
     return package, log.releases[0].date
 
 
-def files_of(root: Path) -> list[tuple[str, Path]]:
+def files_of(package: Package) -> list[tuple[str, Path]]:
+    """The files a release carries, and only these: the top-level files of layout.SHIPPED, each resource's path and Table
+    Schema, and each archived file a row of sources records; never a folder listing. Each is resolved by the run's path
+    guard and must be a regular file reached through no symlink (validation has reported any; this holds should one
+    appear since)."""
+    sources = package.tables.get(SOURCES)
+    frame = pl.read_csv(read_regular(sources.path, follow=False), infer_schema=False) if sources is not None else None
     out = []
-    for name in ARCHIVED:
-        path = root / name
-        out += [(str(p.relative_to(root)), p) for p in sorted(path.rglob("*")) if p.is_file()] if path.is_dir() else [(name, path)]
-    return sorted(out)
+    for name in sorted({*layout.SHIPPED, *layout.declared(package, frame)}):
+        path, why = package.paths.own_file(name)
+        if path is None:
+            raise Refused(f"{name} cannot be released: {why}")
+        out.append((name, path))
+    return out
 
 
-def write_zip(root: Path, target: Path, folder: str) -> None:
-    """Sorted entries, fixed timestamps and permissions, fixed compression: the same commit gives the same bytes."""
+def write_zip(package: Package, target: Path, folder: str) -> None:
+    """Sorted entries, fixed timestamps and permissions, fixed compression: the same commit gives the same bytes. Each
+    file is read without following a symlink."""
     with zipfile.ZipFile(target, "w") as archive:
-        for name, path in files_of(root):
+        for name, path in files_of(package):
             info = zipfile.ZipInfo(f"{folder}/{name}", date_time=FIXED_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
+            archive.writestr(info, read_regular(path, follow=False), compresslevel=9)
 
 
 def typed(table: Table) -> pl.DataFrame:
@@ -135,12 +147,7 @@ def write_sqlite(package: Package, target: Path) -> None:
 
 
 def datasette_metadata(package: Package) -> dict:
-    d = package.descriptor
-    licence = d.get("licenses", [{}])[0]
-    return {"title": d.get("title"), "description": d.get("description"), "license": licence.get("name"), "license_url": licence.get("path"),
-            "source": "central-asia-space data package", "source_url": d.get("homepage", ""),
-            "databases": {NAME: {"tables": {t.name: {"title": t.title, "description": t.description,
-                                                     "columns": {f.name: f.description for f in t.fields}} for t in package.tables.values()}}}}
+    return datasette.metadata(package)
 
 
 def write_xlsx(package: Package, target: Path, date: str) -> None:
@@ -183,10 +190,11 @@ def build(root: Path, out: Path, previous: str | None = None) -> list[Path]:
     for old in out.rglob("*"):
         if old.is_file():
             old.unlink()
-    write_zip(root, out / f"{NAME}-{version}.zip", f"{NAME}-{version}")
+    write_zip(package, out / f"{NAME}-{version}.zip", f"{NAME}-{version}")
     write_parquet(package, out / "parquet")
     write_sqlite(package, out / f"{NAME}.db")
     (out / "metadata.json").write_text(json.dumps(datasette_metadata(package), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    (out / "settings.json").write_text(json.dumps(datasette.SETTINGS, indent=2) + "\n", "utf-8")
     write_xlsx(package, out / f"{NAME}.xlsx", date)
     (out / "SHA256SUMS").write_text(checksums(out), "utf-8")
     return sorted(p for p in out.rglob("*") if p.is_file())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import cells, changelog, claims, csvfile, integrity, provenance, schema_checks, types
+from . import cells, changelog, claims, csvfile, integrity, layout, names, provenance, schema_checks, timeline, types
 from .findings import Finding
 from .model import Package, Table, load
 from .rules import catalogue
@@ -59,6 +59,9 @@ def validate_package(root: Path) -> tuple[Package, list[Finding]]:
                 line_maps[table.name] = checked.lines
     found += changelog.check(package, frames)
     found += integrity.check(package, frames)
+    found += timeline.check(package, frames)
+    found += layout.check(package, frames)
+    found += names.check(package, frames)
     provenance_found, quotes = provenance.check(package, frames)
     found += provenance_found + claims.check(package, frames, quotes)
     return package, physical_lines(known(found), line_maps)

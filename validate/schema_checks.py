@@ -164,6 +164,17 @@ def required_if(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
     return ok, f"{spec['field']} is required when {when}", [spec["field"], *spec["when"]]
 
 
+@rule("empty-if", "row")
+def empty_if(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
+    """A column (`field`) is empty when another has one of the given values (`when`): a membership that is `active`
+    has no `end_date`."""
+    condition = pl.lit(True)
+    for other, values in spec["when"].items():
+        condition = condition & pl.col(other).is_in(values).fill_null(False)
+    when = "; ".join(f"{k} is one of {v}" for k, v in spec["when"].items())
+    return pl.col(spec["field"]).is_null() | ~condition, f"{spec['field']} must be empty when {when}", [spec["field"], *spec["when"]]
+
+
 @rule("unique-together", "row")
 def unique_together(spec: dict[str, Any]) -> tuple[pl.Expr, str, list[str]]:
     """A combination of columns (`fields`) is unique."""

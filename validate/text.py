@@ -134,6 +134,9 @@ def value_in_words(kind: pl.Expr, value: pl.Expr) -> pl.Expr:
     return pl.when(kind == "date").then(date_in_words(value)).when(kind == "number").then(number_in_words(value)).otherwise(text_in_words(value))
 
 
+WELL_FORMED_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"  # a partial date's shape (a malformed date is the pattern rule's)
+
+
 def precision_prefix(a: pl.Expr, b: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """Cut two partial dates to their shared precision, so that 2025-09 and 2025-09-14 compare equal."""
     n = pl.min_horizontal(a.str.len_chars(), b.str.len_chars())

@@ -65,6 +65,33 @@ def overlaps(a: Bbox, b: Bbox) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
 
 
+def drawn_texts(fig: Figure) -> list[Text]:
+    """The visible, non-empty texts of the figure that a draw puts on it: not the labels of ticks outside an axis's view."""
+    hidden: set[int] = set()
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            slack = (high - low) * 1e-9
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - slack <= tick.get_loc() <= high + slack:
+                    hidden.update((id(tick.label1), id(tick.label2)))
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t.get_figure(root=True) is fig and id(t) not in hidden]
+
+
+def texts_outside(fig: Figure, draw: bool = True) -> list[str]:
+    """The texts that reach beyond the edge of the figure, as the renderer measures them (there should be none)."""
+    if draw:
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    frame = fig.bbox
+    found = []
+    for text in drawn_texts(fig):
+        box = text.get_window_extent(renderer)
+        if box.x0 < frame.x0 - 0.5 or box.y0 < frame.y0 - 0.5 or box.x1 > frame.x1 + 0.5 or box.y1 > frame.y1 + 0.5:
+            found.append(text.get_text())
+    return found
+
+
 def text_overlaps(fig: Figure, draw: bool = True) -> list[tuple[str, str]]:
     """Pairs of visible, non-empty texts in the figure whose boxes overlap (there should be none).
 
@@ -73,8 +100,7 @@ def text_overlaps(fig: Figure, draw: bool = True) -> list[tuple[str, str]]:
     if draw:
         fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t.get_figure(root=True) is fig]
-    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in drawn_texts(fig)]
     found = []
     for i, (a, box_a) in enumerate(boxes):
         for b, box_b in boxes[i + 1 :]:

@@ -16,7 +16,18 @@ from validate.model import CENTRAL_ASIA
 from .drawing import CA_BAND, CAPTION_CHARS, PNG_DPI, WIDTH_IN
 from .tables import NO_COUNTRY, Tables, country_names, lanes_of
 
-STATUS_ORDER = ("operating", "in-development", "planned")
+# Status colours (issue 19): Okabe-Ito and Paul Tol colours, chosen so that every pair differs by a CIEDE2000 of more
+# than 20, and by more than 12 as seen with protanopia or deuteranopia (tests/test_figures.py measures them).
+STATUS_COLOURS = {
+    "operating": "#228833",  # green
+    "launched": "#66CCEE",  # cyan
+    "in-development": "#F0E442",  # yellow
+    "planned": "#332288",  # indigo
+    "failed": "#000000",  # black
+    "retired": "#555555",  # dark grey
+}
+STATUS_OTHER = "#BBBBBB"  # light grey: a status not stated, or one outside the list above
+STATUS_ORDER = tuple(STATUS_COLOURS)
 
 
 def satellite_rows(tables: Tables) -> tuple[list[str], dict[str, Counter[str]], dict[str, Counter[str]]]:
@@ -51,9 +62,7 @@ def satellites_figure(tables: Tables) -> Figure:
     palette = ("#0072B2", "#56B4E9", "#332288", "#88CCEE", "#44AA99", "#117733")  # blues: none is a status colour
     kind_colours = {k: palette[i % len(palette)] if "not stated" not in k else "#b3b3b3" for i, k in enumerate(kind_order)}
     kind_hatches = {k: "////" for k in kind_order if "constellation" in k}
-    status_palette = {"operating": "#009E73", "in-development": "#E69F00", "planned": "#CC79A7"}
-    extra = ("#D55E00", "#999999", "#F0E442", "#000000")
-    status_colours = {s: status_palette.get(s, extra[i % len(extra)]) for i, s in enumerate(status_order)}
+    status_colours = {s: STATUS_COLOURS.get(s, STATUS_OTHER) for s in status_order}
 
     fig = Figure(figsize=(WIDTH_IN, 1.8 + 0.3 * len(lanes) + 0.17 * max(len(kind_order), len(status_order), 1)), dpi=PNG_DPI, layout="constrained")
     FigureCanvasAgg(fig)

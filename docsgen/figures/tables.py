@@ -98,5 +98,3 @@ def parse_span(value: str) -> Span | None:
         return Span(start, start + timedelta(days=1), "day")
     except ValueError:
         return None
-
-

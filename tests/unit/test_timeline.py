@@ -1,0 +1,49 @@
+"""The time rules' helpers: partial dates as intervals, and the day of the run fixed by a test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from validate import timeline
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixture"
+
+
+@pytest.mark.parametrize(("a", "b", "after"), [
+    ("2025-04", "2025-03-30", True),  # no day of April 2025 is on or before 30 March
+    ("2025-04", "2025-04-30", False),  # 30 April is a day of April
+    ("2025", "2025-12-31", False),
+    ("2026", "2025-12-31", True),
+    ("2025-04-02", "2025-04-01", True),
+    ("2025-04-01", "2025-04-01", False),
+])
+def test_a_partial_date_is_after_another_only_when_no_day_of_it_can_be(a, b, after):
+    frame = pl.DataFrame({"a": [a], "b": [b]})
+    assert frame.select(timeline.wholly_after(pl.col("a"), pl.col("b"))).item() is after
+
+
+@pytest.mark.parametrize(("date", "first", "last"), [
+    ("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    ("2024-02", dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
+    ("2025-02-28", dt.date(2025, 2, 28), dt.date(2025, 2, 28)),
+    ("2025-02-30", None, None),  # no calendar date: calendar-date's, not compared here
+])
+def test_the_interval_of_a_partial_date(date, first, last):
+    lo, hi = timeline.interval(pl.col("d"))
+    assert pl.DataFrame({"d": [date]}).select(lo.alias("lo"), hi.alias("hi")).row(0) == (first, last)
+
+
+def test_the_day_of_the_run_can_be_fixed():
+    """The fixture's excerpts were consulted on 1 and 2 June 2025: in the future for a run on 1 June."""
+    from validate.model import load
+    from validate.run import check_table
+
+    package, _ = load(FIXTURE)
+    frames = {t.name: check_table(t).frame for t in package.tables.values()}
+    assert not [f for f in timeline.check(package, frames, today=dt.date(2025, 6, 2)) if f.rule == "consulted-date"]
+    late = [f for f in timeline.check(package, frames, today=dt.date(2025, 6, 1)) if f.rule == "consulted-date"]
+    assert [(f.table, f.line, f.column, f.value) for f in late] == [("sources", 4, "url_checked_date", "2025-06-02")]
