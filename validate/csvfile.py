@@ -283,13 +283,14 @@ class Read:
     found: list[Finding]
 
 
-def read(table: Table) -> Read:
+def read(table: Table, data: bytes | None = None) -> Read:
     """The file rules, each through the error boundary, and the strings the other rules read: the file is opened once,
-    through the path guard (read_regular), and every reader works from its bytes."""
-    try:
-        data = read_regular(table.path)
-    except OSError as exc:
-        return Read(None, True, None, [Finding("path-unsafe", f"{table.raw_path}: {exc}", table.name)])
+    through the path guard (read_regular), unless its bytes are given, and every reader works from its bytes."""
+    if data is None:
+        try:
+            data = read_regular(table.path)
+        except OSError as exc:
+            return Read(None, True, None, [Finding("path-unsafe", f"{table.raw_path}: {exc}", table.name)])
     facts = scan_bytes(data)
     found = [f for check, rule_id in ((encoding_bom, "encoding-bom"), (line_ending, "line-ending"), (blank_line, "blank-line"))
              for f in findings(rule_id, table.name, check, table.name, facts)]

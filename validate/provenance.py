@@ -280,36 +280,50 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
     member, participant, event, series, programme, parent or organiser for another record therefore fails, explained
     or not."""
     names = names_of(package, frames)
-    found: list[Finding] = []
+    if not names:
+        return []
+    # every link of every table in one frame, its key tagged with the table it refers to ("resource\x1fkey"), so that the
+    # joins run once for the package, not once per foreign key
+    tagged = pl.concat([df.select(pl.concat_str([pl.lit(res + "\x1f"), pl.col("__key")]).alias("__key"), "__name", "__source")
+                        for res, df in names.items()])
+    links, cited_all, order = [], [], []
     for name, (key, cited) in record_quotes(package, frames, quotes).items():
         table, frame = package.tables[name], frames[name]
         note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
         columns = [f.name for f in table.fields]
+        cited_all.append(cited.select(pl.lit(name).alias("__table"), pl.col(key).cast(pl.String).alias("__rec"), "__q", "source_id"))
         for fk in table.foreign_keys:
             if len(fk.fields) != 1 or fk.resource not in names or fk.fields[0] in (table.cited_via, key):
                 continue
             column = fk.fields[0]
-            rows = (frame.with_row_index("__row").filter(pl.col(column).is_not_null())
-                    .select("__row", pl.col(key).cast(pl.String).alias("__rec"), pl.col(column).cast(pl.String).alias("__key"),
-                            clause_of(note, column, columns).alias("__clause"))
-                    .join(names[fk.resource].select("__key").unique(), on="__key", how="semi"))  # a dangling key is foreign-key's
-            if rows.height == 0:
-                continue
-            pairs = rows.select("__rec", "__key").unique().join(cited.rename({key: "__rec"}), on="__rec")
-            referenced = names[fk.resource]
-            # own names on the key alone; an alias on (key, its source): never every alias of a record times every quote
-            candidates = pl.concat([
-                pairs.join(referenced.filter(pl.col("__source").is_null()).select("__key", "__name"), on="__key"),
-                pairs.join(referenced.filter(pl.col("__source").is_not_null()).select("__key", "__name", pl.col("__source").alias("source_id")),
-                           on=["__key", "source_id"])], how="diagonal_relaxed")
-            tests = candidates.select("__name", "__q").unique().join(quotes.distinct.select("__q", "words"), on="__q")
-            present = tests.filter(text_in_words(pl.col("__name")).fill_null(False)).select("__name", "__q")
-            supported = candidates.join(present, on=["__name", "__q"], how="semi").select("__rec", "__key").unique()
-            failing = rows.join(supported, on=["__rec", "__key"], how="anti")
-            failing = failing.join(named_in(failing, "__clause", note_names(referenced)), on="__row", how="anti")
-            found += listed(name, "relation-not-in-quote", column, failing.select("__row", "__key").sort("__row"),
-                            f"{{value!r}}: no name or alias of this {fk.resource} record is in the quotes of the row's record, "
-                            f"and no '{column}:' clause of the note names it")
+            order.append((name, column, fk.resource))
+            links.append(frame.with_row_index("__row").filter(pl.col(column).is_not_null())
+                         .select(pl.lit(name).alias("__table"), pl.lit(column).alias("__column"), "__row",
+                                 pl.col(key).cast(pl.String).alias("__rec"), pl.col(column).cast(pl.String).alias("__value"),
+                                 pl.concat_str([pl.lit(fk.resource + "\x1f"), pl.col(column).cast(pl.String)]).alias("__key"),
+                                 clause_of(note, column, columns).alias("__clause")))
+    if not links:
+        return []
+    rows = (pl.concat(links).with_row_index("__link")
+            .join(tagged.select("__key").unique(), on="__key", how="semi"))  # a dangling key is foreign-key's
+    pairs = rows.select("__table", "__rec", "__key").unique().join(pl.concat(cited_all), on=["__table", "__rec"])
+    # own names on the key alone; an alias on (key, its source): never every alias of a record times every quote
+    candidates = pl.concat([
+        pairs.join(tagged.filter(pl.col("__source").is_null()).select("__key", "__name"), on="__key"),
+        pairs.join(tagged.filter(pl.col("__source").is_not_null()).select("__key", "__name", pl.col("__source").alias("source_id")),
+                   on=["__key", "source_id"])], how="diagonal_relaxed")
+    tests = candidates.select("__name", "__q").unique().join(quotes.distinct.select("__q", "words"), on="__q")
+    present = tests.filter(text_in_words(pl.col("__name")).fill_null(False)).select("__name", "__q")
+    supported = candidates.join(present, on=["__name", "__q"], how="semi").select("__table", "__rec", "__key").unique()
+    failing = rows.join(supported, on=["__table", "__rec", "__key"], how="anti")
+    explained = named_in(failing.drop("__row").rename({"__link": "__row"}), "__clause", note_names(tagged))
+    failing = failing.join(explained.rename({"__row": "__link"}), on="__link", how="anti")
+    found: list[Finding] = []
+    for name, column, resource in order:
+        bad = failing.filter((pl.col("__table") == name) & (pl.col("__column") == column)).select("__row", "__value").sort("__row")
+        found += listed(name, "relation-not-in-quote", column, bad,
+                        f"{{value!r}}: no name or alias of this {resource} record is in the quotes of the row's record, "
+                        f"and no '{column}:' clause of the note names it")
     return found
 
 

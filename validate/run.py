@@ -5,6 +5,9 @@ The package is only read: nothing is written, no URL is fetched, no cell is eval
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,6 +17,7 @@ import polars as pl
 from . import cells, changelog, claims, csvfile, integrity, layout, names, provenance, schema_checks, timeline, types
 from .findings import Finding
 from .model import Package, Table, load
+from .paths import read_regular
 from .rules import catalogue
 
 
@@ -24,9 +28,46 @@ class Checked:
     found: list[Finding]
 
 
+# What check_table found for a table, kept for this process and keyed by everything it depends on (the table's name,
+# path and Table Schema, and the SHA-256 of its bytes), so that a process validating many packages that share most of
+# their tables (the fault corpus, a diff, a release after its validation) checks each distinct table once. Exact: the
+# same bytes under the same schema, checked by the same code, give the same findings and the same typed frame (a polars
+# frame is never changed in place); the code is the functions of the table-level modules and of the registry, by
+# identity, so that a function replaced in this process (a test's monkeypatch) is never answered from the cache. Only
+# tables up to CACHED_BYTES are kept, and at most CACHED_TABLES of them, so a large package is never held.
+CACHED_BYTES = 1 << 20
+CACHED_TABLES = 256
+_checked: OrderedDict[str, Checked] = OrderedDict()
+
+
 def check_table(table: Table) -> Checked:
+    """check_table_bytes on the table's bytes (read once, through the path guard), from the cache when they were seen."""
+    try:
+        data = read_regular(table.path)
+    except OSError as exc:
+        return Checked(None, None, [Finding("path-unsafe", f"{table.raw_path}: {exc}", table.name)])
+    if len(data) > CACHED_BYTES:
+        return check_table_bytes(table, data)
+    key = hashlib.sha256(json.dumps([table.name, table.raw_path, table.schema, code_identity()], sort_keys=True, default=str).encode()
+                         + b"\0" + data).hexdigest()
+    if (hit := _checked.get(key)) is not None:
+        return hit
+    checked = check_table_bytes(table, data)
+    _checked[key] = checked
+    while len(_checked) > CACHED_TABLES:
+        _checked.popitem(last=False)
+    return checked
+
+
+def code_identity() -> int:
+    """The identity of the code check_table runs: every function of its modules and every registered rule."""
+    functions = [id(v) for m in (csvfile, cells, types, schema_checks) for v in vars(m).values() if callable(v)]
+    return hash((*functions, *(id(r.function) for r in catalogue().values())))
+
+
+def check_table_bytes(table: Table, data: bytes) -> Checked:
     """Everything that needs only this table: bytes and structure, cells, types, and its pandera schema."""
-    read = csvfile.read(table)
+    read = csvfile.read(table, data)
     found = read.found
     if read.strings is None:
         return Checked(None, read.lines, found)
