@@ -124,7 +124,7 @@ def country_table(real: pl.DataFrame, count: int) -> tuple[pl.DataFrame, list[st
     import pycountry
 
     codes = real.get_column("country_id").to_list()
-    extra = sorted((c.alpha_3, getattr(c, "common_name", None) or c.name) for c in pycountry.countries if c.alpha_3 not in set(codes))
+    extra = sorted((c.alpha_3, c.name) for c in pycountry.countries if c.alpha_3 not in set(codes))  # ISO's short name (country-name)
     extra = extra[: max(0, count - len(codes))]
     from validate.regions import UN_REGIONS
 
@@ -487,6 +487,22 @@ def alias_rows(pairs: pl.DataFrame, columns: list[str], replicas: int, real_code
     return made.select(REP, *[pl.col(c) if c in made.columns else pl.lit(None, dtype=pl.String).alias(c) for c in columns])
 
 
+def stand_in_clauses(aliases: pl.DataFrame, countries: pl.DataFrame) -> pl.DataFrame:
+    """alias-not-stated and alias-is-a-name: a replica's alias of a country names the real country ('Kazakhstan'), while
+    its record is the stand-in (another ISO country), so its note gets a clause for `country_id` that names both, as a
+    note explains an alias no quote states."""
+    if "country_id" not in aliases.columns or "note" not in aliases.columns:
+        return aliases
+    names = countries.select("country_id", pl.col("name").alias("__stand_in"))
+    clause = pl.concat_str([pl.lit("country_id: Benchmark replica: '"), pl.col("alias"), pl.lit("' stands for "), pl.col("__stand_in"), pl.lit(".")])
+    return (aliases.join(names, on="country_id", how="left", maintain_order="left")
+            .with_columns(pl.when((pl.col(REP) > 0) & pl.col("__stand_in").is_not_null())
+                          .then(pl.concat_str([pl.col("note") + pl.when(pl.col("note").str.ends_with(".")).then(pl.lit(" ")).otherwise(pl.lit(". ")),
+                                               clause], ignore_nulls=True))  # a clause starts the note or follows '. '
+                          .otherwise(pl.col("note")).alias("note"))
+            .drop("__stand_in"))
+
+
 def retire_replicas(changelog: str, retired: pl.DataFrame, spec: dict, replicas: int) -> str:
     """The CHANGELOG's Retired lists also retire each replica's copy of a retired ID, under the release that retired the
     original (retired-id-map wants the versions equal): after the last retired ID of that release's list."""
@@ -545,6 +561,7 @@ def generate(real: Path, out: Path, target: int) -> Generated:
             table = table.with_columns(renamed(pl.col(retired["new"])).alias(retired["new"]))
         if name == ALIASES:
             table = pl.concat([table, alias_rows(pairs, frames[name].columns, replicas, real_codes, all_codes)]).sort(REP, maintain_order=True)
+            table = stand_in_clauses(table, countries)
         if name == CITATIONS and CLAIM_COLUMN in table.columns:
             table = claim_renames(table, schema_of, real_codes, all_codes, unique_maps)
         specs = [s["fields"] for s in schema_of[name].get("x-rules", []) if s.get("rule") == "distinct-records"]

@@ -14,6 +14,7 @@ import polars as pl
 from .boundary import PACKAGE, run_registered
 from .findings import Finding, listed
 from .model import COUNTRIES, Package
+from .quotes import clause_of, named_in
 from .registry import rule
 from .text import fold_expr
 
@@ -27,12 +28,15 @@ def folded(expr: pl.Expr) -> pl.Expr:
 
 def alias_rows(package: Package, frames: Frames) -> dict[str, pl.DataFrame]:
     """For each table of aliases (x-aliases): one row per alias row and the named table it points into, with __row, __table
-    (the named table), __key (the record), __alias, __low (folded) and __source."""
+    (the named table), __key (the record), __alias, __low (folded), __source and __clause (the note's clauses for the
+    record's column)."""
     out: dict[str, pl.DataFrame] = {}
     for table in package.tables.values():
         if not table.aliases or table.name not in frames:
             continue
         frame = frames[table.name].with_row_index("__row")
+        note = pl.col("note").cast(pl.String).fill_null("") if "note" in frame.columns else pl.lit("")
+        columns = [f.name for f in table.fields]
         parts = []
         for fk in table.foreign_keys:
             named = package.tables.get(fk.resource)
@@ -40,7 +44,8 @@ def alias_rows(package: Package, frames: Frames) -> dict[str, pl.DataFrame]:
                 continue
             parts.append(frame.select("__row", pl.lit(fk.resource).alias("__table"), pl.col(fk.fields[0]).cast(pl.String).alias("__key"),
                                       pl.col(table.aliases["alias"]).cast(pl.String).alias("__alias"),
-                                      pl.col(table.aliases["source"]).cast(pl.String).alias("__source")))
+                                      pl.col(table.aliases["source"]).cast(pl.String).alias("__source"),
+                                      clause_of(note, fk.fields[0], columns).alias("__clause")))
         if parts:
             rows = pl.concat(parts).drop_nulls(["__key", "__alias"])
             out[table.name] = rows.with_columns(__low=folded(pl.col("__alias")))
@@ -78,7 +83,8 @@ def alias_ambiguous(package: Package, frames: Frames) -> list[Finding]:
 def alias_is_a_name(package: Package, frames: Frames) -> list[Finding]:
     """An alias is never the name of another record of the same table (any of its x-names fields: name, acronym, local
     name), compared case-insensitively with white space folded: it would let a quote naming one record support a
-    reference to the other."""
+    reference to the other. Unless the alias row's note explains it: a clause for the record's column (`country_id:
+    ...`) that names both the alias and one of the record's own names says why this source means this record."""
     found: list[Finding] = []
     for name, rows in alias_rows(package, frames).items():
         column = package.tables[name].aliases["alias"]
@@ -86,10 +92,12 @@ def alias_is_a_name(package: Package, frames: Frames) -> list[Finding]:
         for target in rows.get_column("__table").unique().sort().to_list():
             if target not in frames or len(package.tables[target].primary_key) != 1:
                 continue
-            names = record_names(package, frames, target).select(pl.col("__key").alias("other"), "__low", "__field")
-            clashes.append(rows.filter(pl.col("__table") == target).join(names, on="__low").filter(pl.col("__key") != pl.col("other"))
-                           .group_by("__row").agg(pl.col("__alias", "__key", "__table").first(), pl.col("other").sort().first(),
-                                                  pl.col("__field").sort().first()))
+            own = record_names(package, frames, target)
+            names = own.select(pl.col("__key").alias("other"), "__low", "__field")
+            clash = rows.filter(pl.col("__table") == target).join(names, on="__low").filter(pl.col("__key") != pl.col("other"))
+            clash = clash.join(named_in(clash.unique("__row"), "__clause", own.select("__key", "__name"), "__alias"), on="__row", how="anti")
+            clashes.append(clash.group_by("__row").agg(pl.col("__alias", "__key", "__table").first(), pl.col("other").sort().first(),
+                                                       pl.col("__field").sort().first()))
         failing = pl.concat(clashes).sort("__row").select("__row", "__alias", "__key", "other", "__field", "__table") if clashes else pl.DataFrame()
         found += listed(name, "alias-is-a-name", column, failing,
                         "{value!r}, an alias of {__key!r}, is the {__field} of {other!r} in {__table}",

@@ -20,9 +20,9 @@ from .boundary import PACKAGE, attempt, rule_error, run_registered
 from .findings import Finding, listed, shorten
 from .model import CITATIONS, COUNTRIES, FOLDERS, SHIPPED, SOURCES, Package, Table
 from .paths import read_regular
-from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, names_of, prepare
+from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, meaningful, named_in, names_of, note_names, prepare
 from .registry import registered, rule
-from .text import WELL_FORMED_DATE, as_words, explained, fold_expr, fold_texts, has_number, precision_prefix, text_in_words, value_in_words
+from .text import WELL_FORMED_DATE, as_words, explained, fold_texts, has_number, precision_prefix, text_in_words, value_in_words
 from .types import parse, typed_values
 
 
@@ -241,12 +241,6 @@ def facts_of(name: str, frame: pl.DataFrame, table: Table, key: str, cited: pl.D
     return found
 
 
-GENERIC = frozenset(["the", "a", "an", "of", "and", "on", "in", "for", "to", "at", "by", "with", "its", "their", "this", "that",
-                     "agency", "agencies", "committee", "commission", "council", "organization", "organisation", "office", "ministry",
-                     "government", "side", "parties", "party", "event", "conference", "meeting", "forum", "program", "programme",
-                     "project", "centre", "center", "country", "countries", "state", "states"])
-
-
 def quoted_by(package: Package, table: Table) -> tuple[str, str] | None:
     """(the table's column that names the cited record, that record's key column in citations): its own key where it is
     cited directly, its parent's where it is cited through its parent (`x-cited-via`); None where it is not cited."""
@@ -327,23 +321,6 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
     return found
 
 
-def note_names(names: pl.DataFrame) -> pl.DataFrame:
-    """(__key, __name): the names and aliases (of any source) a note may name a record by; never a generic one alone
-    ('the Agency', 'the Committee'), which would name many."""
-    distinct = names.get_column("__name").unique().to_list()
-    return names.filter(pl.col("__name").is_in([n for n in distinct if meaningful(n)])).select("__key", "__name").unique()
-
-
-def named_in(rows: pl.DataFrame, text: str, names: pl.DataFrame, *also: str) -> pl.DataFrame:
-    """(__row) of the rows whose `text` column names their record (__key) by one of `names`, as whole words, and has
-    each column of `also` (such as the alias) as whole words too."""
-    said = rows.filter(pl.col(text).str.len_chars() > 0).select("__row", "__key", *also, words=as_words(fold_expr(pl.col(text)).str.to_lowercase()))
-    hit = text_in_words(pl.col("__name"))
-    for column in also:
-        hit = hit & text_in_words(pl.col(column))
-    return said.join(names, on="__key").filter(hit.fill_null(False)).select("__row").unique()
-
-
 def stated_values(package: Package, frames: Frames, names: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """For each directly cited table: (key, value, kind, source) for every value its records state: their quoted fields and
     names, and the names of the records their foreign keys and their link rows' foreign keys refer to. `__source` is the
@@ -375,11 +352,6 @@ def stated_values(package: Package, frames: Frames, names: dict[str, pl.DataFram
         empty = pl.DataFrame(schema={"__key": pl.String, "__v": pl.String, "__kind": pl.String, "__source": pl.String})
         out[name] = pl.concat(parts).drop_nulls(["__key", "__v"]).unique() if parts else empty
     return out
-
-
-def meaningful(value: str) -> bool:
-    """A text value is evidence only if it has a word beyond articles, prepositions and generic nouns ('the Agency')."""
-    return any(w not in GENERIC for w in value.lower().replace("-", " ").split())
 
 
 @rule("quote-supports-row", "provenance")

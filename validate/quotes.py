@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from .model import CITATIONS, SOURCES, Package
-from .text import as_words, english_months, fold_expr, numbers_of
+from .text import as_words, english_months, fold_expr, numbers_of, text_in_words
 
 CLAUSE_STARTS = (". ", "; ")  # a note clause 'column: ...' opens the note or follows one of these (text.explained)
 CUT = "\x00"  # where clause_of cuts a note into clauses: a control character, which no cell may hold (cell hygiene)
@@ -74,3 +74,31 @@ def clause_of(note: pl.Expr, column: str, columns: list[str]) -> pl.Expr:
     cut = pl.concat_str([pl.lit(CUT), note.str.replace_many(heads, [f"{h[0]}{CUT}{h[2:]}" for h in heads])])
     head = f"{column}:"
     return cut.str.split(CUT).list.eval(pl.element().filter(pl.element().str.starts_with(head))).list.eval(pl.element().str.slice(len(head))).list.join(" ")
+
+
+GENERIC = frozenset(["the", "a", "an", "of", "and", "on", "in", "for", "to", "at", "by", "with", "its", "their", "this", "that",
+                     "agency", "agencies", "committee", "commission", "council", "organization", "organisation", "office", "ministry",
+                     "government", "side", "parties", "party", "event", "conference", "meeting", "forum", "program", "programme",
+                     "project", "centre", "center", "country", "countries", "state", "states"])
+
+
+def meaningful(value: str) -> bool:
+    """A text value is evidence only if it has a word beyond articles, prepositions and generic nouns ('the Agency')."""
+    return any(w not in GENERIC for w in value.lower().replace("-", " ").split())
+
+
+def note_names(names: pl.DataFrame) -> pl.DataFrame:
+    """(__key, __name): the names and aliases (of any source) a note may name a record by; never a generic one alone
+    ('the Agency', 'the Committee'), which would name many."""
+    distinct = names.get_column("__name").unique().to_list()
+    return names.filter(pl.col("__name").is_in([n for n in distinct if meaningful(n)])).select("__key", "__name").unique()
+
+
+def named_in(rows: pl.DataFrame, text: str, names: pl.DataFrame, *also: str) -> pl.DataFrame:
+    """(__row) of the rows whose `text` column names their record (__key) by one of `names`, as whole words, and has
+    each column of `also` (such as the alias) as whole words too."""
+    said = rows.filter(pl.col(text).str.len_chars() > 0).select("__row", "__key", *also, words=as_words(fold_expr(pl.col(text)).str.to_lowercase()))
+    hit = text_in_words(pl.col("__name"))
+    for column in also:
+        hit = hit & text_in_words(pl.col(column))
+    return said.join(names, on="__key").filter(hit.fill_null(False)).select("__row").unique()
