@@ -32,6 +32,7 @@ same date and country in its note (duplicate-event).
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -370,6 +371,16 @@ def distinct_events(table: pl.DataFrame, pk: str) -> tuple[pl.DataFrame, list[tu
     return table, [([pl.col("start_date"), place], dated & place.is_not_null())], cleared
 
 
+def referenced_sources(grown: dict[str, pl.DataFrame], schema_of: dict[str, dict]) -> pl.DataFrame:
+    """(source_id) of the sources some row still refers to (sources are `x-must-be-referenced`): a replica's copy of a
+    source that only a dropped citation (`drop_city_citations`) or an alias it did not need cited is left out, with its
+    archived file (`file-unrecorded`)."""
+    used = [grown[name].select(pl.col(fields[0]).alias(SOURCE_ID)) for name, spec in schema_of.items() if name in grown and name != SOURCES
+            for fk in spec.get("foreignKeys", []) if fk["reference"]["resource"] == SOURCES
+            and len(fields := fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]) == 1]
+    return pl.concat(used).drop_nulls().unique()
+
+
 def drop_city_citations(citations: pl.DataFrame, cleared: pl.DataFrame) -> pl.DataFrame:
     """The citations of a replica event whose city was left empty that stand only for the city: a claim of the city
     (preferred-value would see the empty city contradict it) and a plain quote that names the city but not the event
@@ -477,6 +488,7 @@ def alias_rows(pairs: pl.DataFrame, columns: list[str], replicas: int, real_code
     rep = pl.col(REP)
     grown = pl.DataFrame({REP: pl.arange(1, max(1, replicas), eager=True).cast(pl.Int32)}).join(pairs, how="cross")
     stand_in = shift_countries(pl.col("country_id"), rep, real_codes, all_codes)
+    grown = grown.filter(stand_in != pl.col("country_id"))  # where the codes wrap round to the real one, its own name is no alias
     made = grown.with_columns(
         pl.concat_str([stand_in.str.to_lowercase(), pl.col("__name").replace_strict(slug), pl.col(SOURCE_ID)], separator="-")
         .pipe(renamed).alias("alias_id"),
@@ -564,16 +576,24 @@ def generate(real: Path, out: Path, target: int) -> Generated:
             table = stand_in_clauses(table, countries)
         if name == CITATIONS and CLAIM_COLUMN in table.columns:
             table = claim_renames(table, schema_of, real_codes, all_codes, unique_maps)
-        specs = [s["fields"] for s in schema_of[name].get("x-rules", []) if s.get("rule") == "distinct-records"]
-        every: list[tuple[list[pl.Expr], pl.Expr]] = []
+        # a record compared with its link rows (`children`: an agreement and its parties) repeats where the replica's
+        # country codes wrap round to an earlier replica's: such rows name that replica's row, grouped by `__wrap`
+        rules = [s for s in schema_of[name].get("x-rules", []) if s.get("rule") == "distinct-records"]
+        specs = [s["fields"] for s in rules if not s.get("children")]
+        period = len(all_codes) // math.gcd(len(real_codes), len(all_codes))
+        table = table.with_columns((pl.col(REP) % period).alias("__wrap"))
+        every: list[tuple[list[pl.Expr], pl.Expr]] = [([*(pl.col(f) for f in s["fields"]), pl.col("__wrap")], pl.lit(True))
+                                                      for s in rules if s.get("children")]
         if name == EVENTS:
-            table, every, cleared = distinct_events(table, schema_of[name]["primaryKey"][0])
+            table, more, cleared = distinct_events(table, schema_of[name]["primaryKey"][0])
+            every += more
         if (specs or every) and "note" in table.columns:
             note = next(f for f in schema_of[name]["fields"] if f["name"] == "note")
             table = name_twins(table, schema_of[name]["primaryKey"][0], specs, note.get("constraints", {}).get("maxLength", 10**9), every)
-        grown[name] = table.drop(REP)
+        grown[name] = table.drop(REP, "__wrap")
     if CITATIONS in grown and EVENTS in grown:
         grown[CITATIONS] = drop_city_citations(grown[CITATIONS], cleared)
+    referenced = referenced_sources(grown, schema_of)
     changelog = (real / "CHANGELOG.md").read_text("utf-8")
     for name in grown:
         if retired := schema_of[name].get("x-retired-ids"):
@@ -585,6 +605,9 @@ def generate(real: Path, out: Path, target: int) -> Generated:
         table = countries if name == COUNTRIES else grown[name]
         if name == SOURCES:
             table = copy_sources(real, out, frames[SOURCES], table, replicas)
+            for path in table.join(referenced, on=SOURCE_ID, how="anti").get_column("path").to_list():
+                (out / path).unlink()
+            table = table.join(referenced, on=SOURCE_ID, how="semi", maintain_order="left")
         write(table, out / r["path"])
         rows[name] = table.height
     return Generated(out, replicas, rows)

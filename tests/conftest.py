@@ -70,9 +70,12 @@ def copy_package(dest: Path, source: Path = ROOT) -> Path:
 
 
 def release_copy(dest: Path) -> Path:
-    """A copy of the package with the files a release also carries."""
+    """A copy of the package with the files a release also carries (its top-level files and the docs its README links)."""
+    from validate.datareadme import DOCS
+
     copy_package(dest)
-    for name in RELEASE_FILES:
+    for name in [*RELEASE_FILES, *DOCS]:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / name, dest / name)
     return dest
 

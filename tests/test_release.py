@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import sqlite3
 import subprocess
 import zipfile
@@ -43,6 +45,54 @@ def test_checksums_cover_every_artifact(built):
     assert subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=out, check=False).returncode == 0
 
 
+def uploaded_globs() -> list[str]:
+    """The files the release workflow attaches to the GitHub release: the dist/ globs of its `gh release create` line."""
+    workflow = (ROOT / ".github" / "workflows" / "release.yml").read_text("utf-8")
+    command = next(line for line in workflow.splitlines() if "gh release create" in line)
+    return [word.removeprefix("dist/") for word in command.split() if word.startswith("dist/")]
+
+
+def test_the_checksums_pass_where_a_downloader_saves_the_attached_files(built, tmp_path):
+    """Every file the workflow attaches, saved flat in one folder as a browser or `gh release download` saves them: the
+    published SHA256SUMS checks there, and names every file it attaches."""
+    _, out = built
+    attached = sorted({p for pattern in uploaded_globs() for p in out.glob(pattern) if p.is_file()})
+    assert attached and all(p.parent == out for p in attached)  # a glob into a folder would lose its folder on upload
+    for p in attached:
+        shutil.copyfile(p, tmp_path / p.name)
+    names = {line.split("  ", 1)[1] for line in (tmp_path / "SHA256SUMS").read_text().splitlines()}
+    assert names == {p.name for p in attached} - {"SHA256SUMS"}
+    assert subprocess.run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=tmp_path, capture_output=True, check=False).returncode == 0
+
+
+def test_the_zip_has_a_readme_of_its_own_whose_links_resolve_inside_it(built, tmp_path):
+    root, out = built
+    (archive,) = out.glob("*.zip")
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(tmp_path)
+    (folder,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    readme = (folder / "README.md").read_text("utf-8")
+    version = json.loads((root / "datapackage.json").read_text("utf-8"))["version"]
+    assert f"Version **{version}**" in readme and "frictionless validate datapackage.json" in readme and "## Cite it" in readme
+    assert "pip install" not in readme.split("## Validate it")[0]  # nothing to install from the repository: the zip is data
+    links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme)
+    local = [link for link in links if not link.startswith(("http://", "https://"))]
+    assert {"docs/data-dictionary.md", "docs/coverage.md", "LICENSE-DATA", "CITATION.cff"} <= set(local)
+    assert [link for link in local if not (folder / link).is_file()] == []
+
+
+def test_the_spreadsheet_opens_with_title_version_licence_and_citation(built):
+    import openpyxl
+
+    root, out = built
+    sheet = openpyxl.load_workbook(out / "central-asia-space.xlsx", read_only=True).worksheets[0]
+    first = [row[0] for row in sheet.iter_rows(min_row=1, max_row=4, values_only=True)]
+    version = json.loads((root / "datapackage.json").read_text("utf-8"))["version"]
+    assert sheet.title == "README"
+    assert first[0].startswith("Central Asia Space") and f"version {version}" in first[1]
+    assert "CC-BY-4.0" in first[2] and first[3].startswith("Cite it:") and f"version {version}" in first[3]
+
+
 def test_the_zip_reopens_as_a_valid_package(built, tmp_path):
     _, out = built
     (archive,) = out.glob("*.zip")
@@ -57,7 +107,7 @@ def test_parquet_is_typed_and_holds_the_csv_values(built):
     root, out = built
     package, _ = load(root)
     for table in package.tables.values():
-        frame = pl.read_parquet(out / "parquet" / f"{table.name}.parquet")
+        frame = pl.read_parquet(out / f"{table.name}.parquet")
         strings = csv_strings(root, table.name)
         for f in table.fields:
             column = frame.get_column(f.name)
@@ -68,7 +118,7 @@ def test_parquet_is_typed_and_holds_the_csv_values(built):
             back = column.cast(pl.String) if f.type != "boolean" else column.replace_strict(
                 {True: "true", False: "false"}, default=None, return_dtype=pl.String)
             assert back.to_list() == strings.get_column(f.name).to_list(), (table.name, f.name)
-    meta = pl.read_parquet_metadata(out / "parquet" / "agencies.parquet")
+    meta = pl.read_parquet_metadata(out / "agencies.parquet")
     assert meta["table"] == "agencies" and "name" in json.loads(meta["fields"])
 
 

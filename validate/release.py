@@ -4,15 +4,18 @@ Refuses to build unless the package validates, its version equals the newest CHA
 .zenodo.json, the version bump is at least what the diff against the previous release requires, and the CHANGELOG
 entry lists every retired ID. Then writes, byte-reproducibly (two builds of one commit are identical):
 
-- central-asia-space-<version>.zip: the descriptor, README, CHANGELOG, licences and citation, and the files the package
-  declares (each table and its Table Schema, each archived source its sources row records), nothing else, none through a
-  symlink (a symlink or an unrecorded file fails validation: the `symlink` and `file-unrecorded` rules);
-- parquet/<table>.parquet: each table typed as its Table Schema says (partial dates stay strings), with the table's
-  and fields' descriptions in the Parquet metadata;
+- central-asia-space-<version>.zip: the descriptor, CHANGELOG, licences and citation, the files the package declares
+  (each table and its Table Schema, each archived source its sources row records), the data dictionary, coverage
+  report and figures (datareadme.DOCS), and a README of its own (datareadme.py) whose every link names a file of the
+  zip; nothing else, none through a symlink (a symlink or an unrecorded file fails validation: the `symlink` and
+  `file-unrecorded` rules);
+- <table>.parquet: each table typed as its Table Schema says (partial dates stay strings), with the table's and
+  fields' descriptions in the Parquet metadata;
 - central-asia-space.db: SQLite, every table with its primary and foreign keys; metadata.json and settings.json for
   Datasette (`datasette .` in the folder; the worked examples as canned queries);
 - central-asia-space.xlsx: a sheet per table, every cell the text it is in the CSV, and a README sheet;
-- SHA256SUMS over all of the above.
+- SHA256SUMS over all of the above, each named as the release attaches it: every file sits in dist/ itself, no
+  folder, so that `sha256sum --check SHA256SUMS` passes in the folder a downloader saves them to.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import changelog, datasette, diff, layout
+from . import changelog, citation, datareadme, datasette, diff, layout
 from .model import SOURCES, Package, Table
 from .paths import read_regular
 from .run import validate_package
@@ -85,7 +88,7 @@ def files_of(package: Package) -> list[tuple[str, Path]]:
     sources = package.tables.get(SOURCES)
     frame = pl.read_csv(read_regular(sources.path, follow=False), infer_schema=False) if sources is not None else None
     out = []
-    for name in sorted({*layout.SHIPPED, *layout.declared(package, frame)}):
+    for name in sorted({*layout.SHIPPED, *layout.declared(package, frame), *datareadme.DOCS} - {"README.md"}):
         path, why = package.paths.own_file(name)
         if path is None:
             raise Refused(f"{name} cannot be released: {why}")
@@ -95,13 +98,15 @@ def files_of(package: Package) -> list[tuple[str, Path]]:
 
 def write_zip(package: Package, target: Path, folder: str) -> None:
     """Sorted entries, fixed timestamps and permissions, fixed compression: the same commit gives the same bytes. Each
-    file is read without following a symlink."""
+    file is read without following a symlink; the README is the release's own (datareadme.py)."""
+    entries = [(name, read_regular(path, follow=False)) for name, path in files_of(package)]
+    entries.append(("README.md", datareadme.text(package).encode("utf-8")))
     with zipfile.ZipFile(target, "w") as archive:
-        for name, path in files_of(package):
+        for name, data in sorted(entries):
             info = zipfile.ZipInfo(f"{folder}/{name}", date_time=FIXED_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, read_regular(path, follow=False), compresslevel=9)
+            archive.writestr(info, data, compresslevel=9)
 
 
 def typed(table: Table) -> pl.DataFrame:
@@ -159,7 +164,10 @@ def write_xlsx(package: Package, target: Path, date: str) -> None:
     book.set_properties({"title": package.descriptor.get("title", NAME), "created": when})
     text = book.add_format({"num_format": "@"})
     readme = book.add_worksheet("README")
-    lines = [package.descriptor.get("title", NAME), f"version {package.descriptor['version']}", package.descriptor.get("description", ""),
+    cite = citation.of(package.root)
+    licences = "; ".join(f"{lic.get('name')}: {lic.get('title', '')}" for lic in package.descriptor.get("licenses", []))
+    lines = [package.descriptor.get("title", NAME), f"version {cite.version}, released {cite.date}", f"Licence: {licences}",
+             f"Cite it: {cite.text().replace('*', '')}", "", package.descriptor.get("description", ""),
              "Every cell is text, exactly as in the CSV files: IDs, dates at their precision (YYYY, YYYY-MM, YYYY-MM-DD) and booleans.", ""]
     lines += [f"{t.name}: {t.description}" for t in package.tables.values()]
     for i, line in enumerate(lines):
@@ -191,7 +199,7 @@ def build(root: Path, out: Path, previous: str | None = None) -> list[Path]:
         if old.is_file():
             old.unlink()
     write_zip(package, out / f"{NAME}-{version}.zip", f"{NAME}-{version}")
-    write_parquet(package, out / "parquet")
+    write_parquet(package, out)
     write_sqlite(package, out / f"{NAME}.db")
     (out / "metadata.json").write_text(json.dumps(datasette_metadata(package), indent=2, ensure_ascii=False) + "\n", "utf-8")
     (out / "settings.json").write_text(json.dumps(datasette.SETTINGS, indent=2) + "\n", "utf-8")
