@@ -53,11 +53,17 @@ def value_ok(field: dict) -> pl.Expr:
 @rule("claim-column", "claims")
 def claim_column(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
     """A citation's `claim_column` names a column of its cited record's table (not its key or note), and its
-    `claim_value` is a valid value of that column (its type, pattern and enum)."""
+    `claim_value` is a valid value of that column (its type, pattern and enum) and, for a foreign key, the key of a
+    record that exists: a disagreement about a link is between two records of the package."""
     claims = claims_of(package, frames, quotes)
     bad_rows: list[pl.DataFrame] = []
     for table, group in claims.partition_by("__table", as_dict=True).items():
         fields = claimable(package.tables[table[0]])
+        for fk in package.tables[table[0]].foreign_keys:
+            if len(fk.fields) == 1 and fk.fields[0] in fields and fk.resource in frames:
+                keys = frames[fk.resource].select(pl.col(fk.reference[0]).cast(pl.String).alias("__v"))
+                bad_rows.append(group.filter(pl.col("__column") == fk.fields[0]).join(keys, on="__v", how="anti")
+                                .select("__row", pl.format("{}: no {} record has this {}", "__v", pl.lit(fk.resource), pl.lit(fk.reference[0]))))
         bad_rows.append(group.filter(~pl.col("__column").is_in(list(fields)))
                         .select("__row", pl.format("{}: no claimable column {} in {}", "__v", "__column", "__table")))
         for column, field in fields.items():

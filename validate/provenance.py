@@ -322,9 +322,12 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
 
 
 def stated_values(package: Package, frames: Frames, names: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """For each directly cited table: (key, value, kind, source) for every value its records state: their quoted fields and
-    names, and the names of the records their foreign keys and their link rows' foreign keys refer to. `__source` is the
-    source an alias was found in (null for every other value), for the rules that scope an alias to its own source."""
+    """For each directly cited table: (key, value, kind) for every value its records state: their quoted fields and
+    names, and the names of the records their foreign keys and their link rows' foreign keys refer to. An alias counts
+    here whatever source it was found in (quote-supports-row asks only that the quote names the row in some way), so each
+    record's names are made distinct before a reference is joined to them: a country named by many sources multiplies
+    the references to it by its distinct names, not by its alias rows."""
+    distinct = {res: df.select(pl.col("__key").alias("__ref"), pl.col("__name").alias("__v")).unique() for res, df in names.items()}
     out: dict[str, pl.DataFrame] = {}
     for name in package.cited_tables():
         if name not in frames:
@@ -335,21 +338,19 @@ def stated_values(package: Package, frames: Frames, names: dict[str, pl.DataFram
         sources = [(table, frames[name], key)] + [(t, frames[t.name], t.cited_via) for t in package.tables.values()
                                                   if t.cited_via and t.name in frames and any(fk.fields == [t.cited_via] and fk.resource == name
                                                                                                for fk in t.foreign_keys)]
-        if name in names:  # the record's own names and aliases, an alias with the source it was found in
-            parts.append(names[name].select("__key", pl.col("__name").alias("__v"), pl.lit("text").alias("__kind"), "__source"))
+        if name in distinct:  # the record's own names and aliases
+            parts.append(distinct[name].select(pl.col("__ref").alias("__key"), "__v", pl.lit("text").alias("__kind")))
         for tab, frame, via in sources:
             for f in tab.fields:
                 if f.quoted or f.name in tab.names:
                     kind = f.quoted.kind if f.quoted else "text"
                     parts.append(frame.select(pl.col(via).cast(pl.String).alias("__key"), pl.col(f.name).cast(pl.String).alias("__v"),
-                                              pl.lit(kind).alias("__kind"), pl.lit(None, dtype=pl.String).alias("__source")))
+                                              pl.lit(kind).alias("__kind")))
             for fk in tab.foreign_keys:
-                if len(fk.fields) == 1 and fk.resource in names and fk.fields[0] not in (via, tab.cited_via):
+                if len(fk.fields) == 1 and fk.resource in distinct and fk.fields[0] not in (via, tab.cited_via):
                     refs = frame.select(pl.col(via).cast(pl.String).alias("__key"), pl.col(fk.fields[0]).cast(pl.String).alias("__ref"))
-                    parts.append(refs.unique().join(names[fk.resource].select(pl.col("__key").alias("__ref"), pl.col("__name").alias("__v"), "__source"),
-                                                    on="__ref")
-                                 .select("__key", "__v", pl.lit("text").alias("__kind"), "__source"))
-        empty = pl.DataFrame(schema={"__key": pl.String, "__v": pl.String, "__kind": pl.String, "__source": pl.String})
+                    parts.append(refs.unique().join(distinct[fk.resource], on="__ref").select("__key", "__v", pl.lit("text").alias("__kind")))
+        empty = pl.DataFrame(schema={"__key": pl.String, "__v": pl.String, "__kind": pl.String})
         out[name] = pl.concat(parts).drop_nulls(["__key", "__v"]).unique() if parts else empty
     return out
 
@@ -367,7 +368,6 @@ def quote_supports_row(package: Package, frames: Frames, quotes: Quotes) -> list
         generic = [v for v in text_values if not meaningful(v)]
         values = values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in(generic)))
         cites = quotes.cites.filter(pl.col(CLAIM_COLUMN).is_null()).select("__row", pl.col(cited_as).alias("__key"), "__q").drop_nulls("__key")
-        values = values.select("__key", "__v", "__kind").unique()  # an alias of any source counts here (relation-not-in-quote scopes aliases)
         pairs = cites.select("__key", "__q").unique()
         candidates = pairs.join(values, on="__key")
         tests = candidates.select("__v", "__kind", "__q").unique().join(quotes.distinct.select("__q", "words", "numbers"), on="__q")
