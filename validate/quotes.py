@@ -45,9 +45,27 @@ def prepare(package: Package, frames: Frames, digests: pl.DataFrame, texts: dict
     return Quotes(distinct, cites, digests, texts)
 
 
+# names_of for the run in progress: five rules of three modules read it. Kept beside the package and frames it was made
+# from (strong references, compared by identity), so it is never answered for another run's frames.
+_names: list[tuple[Package, Frames, dict[str, pl.DataFrame]]] = []
+
+
 def names_of(package: Package, frames: Frames) -> dict[str, pl.DataFrame]:
     """For each table with x-names: one row per (record key, name, source of the name or null), its x-names values and
-    its aliases. An alias counts only in quotes of the source it was found in."""
+    its aliases. An alias counts only in quotes of the source it was found in. Made once per run (package, frames)."""
+    if _names and _names[0][0] is package and _names[0][1] is frames:
+        return _names[0][2]
+    out = names_made(package, frames)
+    _names[:] = [(package, frames, out)]
+    return out
+
+
+def forget_names() -> None:
+    """Let go of the run's names (and through them its frames) once its rules have run."""
+    _names.clear()
+
+
+def names_made(package: Package, frames: Frames) -> dict[str, pl.DataFrame]:
     out: dict[str, pl.DataFrame] = {}
     alias_tables = [t for t in package.tables.values() if t.aliases and t.name in frames]
     for table in package.tables.values():

@@ -18,6 +18,7 @@ from . import cells, changelog, claims, csvfile, integrity, layout, names, prove
 from .findings import Finding
 from .model import Package, Table, load
 from .paths import read_regular
+from .quotes import forget_names
 from .rules import catalogue
 
 
@@ -98,13 +99,16 @@ def validate_package(root: Path) -> tuple[Package, list[Finding]]:
                 frames[table.name] = checked.frame
             if checked.lines is not None:
                 line_maps[table.name] = checked.lines
-    found += changelog.check(package, frames)
-    found += integrity.check(package, frames)
-    found += timeline.check(package, frames)
-    found += layout.check(package, frames)
-    found += names.check(package, frames)
-    provenance_found, quotes = provenance.check(package, frames)
-    found += provenance_found + claims.check(package, frames, quotes)
+    try:
+        found += changelog.check(package, frames)
+        found += integrity.check(package, frames)
+        found += timeline.check(package, frames)
+        found += layout.check(package, frames)
+        found += names.check(package, frames)
+        provenance_found, quotes = provenance.check(package, frames)
+        found += provenance_found + claims.check(package, frames, quotes)
+    finally:
+        forget_names()  # the names the cross-table rules shared (quotes.names_of), and the frames they hold
     return package, physical_lines(known(found), line_maps)
 
 
