@@ -18,7 +18,7 @@ import polars as pl
 
 from .boundary import PACKAGE, attempt, rule_error, run_registered
 from .findings import Finding, listed, shorten
-from .model import CITATIONS, COUNTRIES, FOLDERS, SHIPPED, SOURCES, Package, Table
+from .model import CITATIONS, COUNTRIES, FOLDERS, SHIPPED, SOURCES, Field, Package, Table
 from .paths import read_regular
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, meaningful, named_in, names_of, note_names, prepare
 from .registry import registered, rule
@@ -185,60 +185,61 @@ def closest_passage(quote: str, text: str) -> str:
 def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
     """The names, dates (year, and month and day where given) and numbers a row states (columns marked `x-quoted`) are
     in its record's quotes, or its note explains them in a clause that starts with the column name (`column: ...`)."""
-    found: list[Finding] = []
     direct = package.cited_tables()
+    longs, cited, claimed, order = [], [], [], []
     for name, frame in frames.items():
         table = package.tables[name]
         fields = [f for f in table.fields if f.quoted]
-        if not fields:
-            continue
-        if (quoted := quoted_by(package, table)) is None:
+        if not fields or (quoted := quoted_by(package, table)) is None:
             continue
         key, cited_as = quoted
-        claimed = claimed_values(quotes, cited_as, key, table, frame) if name in direct else None  # claims are about the cited record's own columns
-        found += facts_of(name, frame, table, key, quotes.cites.select(pl.col(cited_as).alias(key), "__q").drop_nulls().unique(), quotes, claimed)
+        order += [(name, f.name) for f in fields]
+        longs.append(stated_facts(name, frame, key, fields))
+        cited.append(quotes.cites.select(pl.lit(name).alias("__table"), pl.col(cited_as).cast(pl.String).alias("__rec"), "__q").drop_nulls().unique())
+        if name in direct:  # claims are about the cited record's own columns
+            claimed.append(claimed_values(quotes, cited_as, table, frame).select(pl.lit(name).alias("__table"), "__rec", "__column", "__v"))
+    if not longs:
+        return []
+    long = pl.concat(longs)
+    # each distinct (value, quote) pair is searched once, every quoted column of every table together; a row passes where
+    # one of its record's quotes has its value, or where a citation claims that value for that column
+    pairs = long.select("__table", "__rec", "__column", "__v", "__kind").unique().join(pl.concat(cited), on=["__table", "__rec"], how="left")
+    values = (pairs.select("__column", "__v", "__kind", "__q").drop_nulls().unique()
+              .join(quotes.distinct.select("__q", "words", "numbers", "dates"), on="__q"))
+    present = values.filter(value_in_words(pl.col("__kind"), pl.col("__v")).fill_null(False)).select("__column", "__v", "__q")
+    supported = pairs.join(present, on=["__column", "__v", "__q"], how="semi").select("__table", "__rec", "__column", "__v").unique()
+    failing = long.join(supported, on=["__table", "__rec", "__column", "__v"], how="anti")
+    if claimed:
+        failing = failing.join(pl.concat(claimed), on=["__table", "__rec", "__column", "__v"], how="anti")
+    found: list[Finding] = []
+    for name, column in order:
+        bad = failing.filter((pl.col("__table") == name) & (pl.col("__column") == column)).select("__row", "__v").sort("__row")
+        found += listed(name, "fact-not-in-quote", column, bad, f"{{value!r}} is not in the row's quotes and the note has no '{column}:' explanation")
     return found
 
 
-def claimed_values(quotes: Quotes, cited_as: str, key: str, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
-    """(key, __column, __v) of every value a citation claims for a record, parsed as the column's type then as text, so
+def stated_facts(name: str, frame: pl.DataFrame, key: str, fields: list[Field]) -> pl.DataFrame:
+    """(__table, __row, __rec, __column, __v, __kind): each quoted value of the table as text, unless the note explains
+    its column or the row is exempt (`unless`)."""
+    note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
+    checked = []
+    for f in fields:
+        skip = explained(note, f.name) | (pl.col(f.quoted.unless).fill_null(False) if f.quoted.unless else pl.lit(False))
+        checked.append(pl.when(~skip).then(pl.col(f.name).cast(pl.String)).alias(f.name))
+    kinds = pl.DataFrame({"__column": [f.name for f in fields], "__kind": [f.quoted.kind for f in fields]})
+    return (frame.with_row_index("__row").select("__row", pl.col(key).cast(pl.String).alias("__rec"), *checked)
+            .unpivot(on=[f.name for f in fields], index=["__row", "__rec"], variable_name="__column", value_name="__v").drop_nulls("__v")
+            .join(kinds, on="__column").select(pl.lit(name).alias("__table"), "__row", "__rec", "__column", "__v", "__kind"))
+
+
+def claimed_values(quotes: Quotes, cited_as: str, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """(__rec, __column, __v) of every value a citation claims for a record, parsed as the column's type then as text, so
     that it compares with the row's value cast the same way. claim-in-quote checks these against their own quotes."""
-    claims = quotes.cites.select(pl.col(cited_as).alias(key), pl.col(CLAIM_COLUMN).alias("__column"), pl.col(CLAIM_VALUE).alias("__v")).drop_nulls()
+    claims = quotes.cites.select(pl.col(cited_as).cast(pl.String).alias("__rec"), pl.col(CLAIM_COLUMN).alias("__column"),
+                                 pl.col(CLAIM_VALUE).alias("__v")).drop_nulls()
     parts = [claims.filter(pl.col("__column") == c).with_columns(parse({**table.field(c).raw, "name": "__v"}).cast(pl.String).alias("__v"))
              for c, dtype in frame.schema.items() if dtype != pl.String]
     return pl.concat([claims.filter(~pl.col("__column").is_in([c for c, t in frame.schema.items() if t != pl.String])), *parts]).drop_nulls()
-
-
-def facts_of(name: str, frame: pl.DataFrame, table: Table, key: str, cited: pl.DataFrame, quotes: Quotes,
-             claimed: pl.DataFrame | None = None) -> list[Finding]:
-    """Search each distinct (value, quote) pair once, all quoted columns of the table together; a row passes where one
-    of its record's quotes has its value, or where a citation claims that value for that column (`claimed`)."""
-    fields = [f for f in table.fields if f.quoted]
-    note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
-    checked = []
-    for f in fields:  # a value counts unless the note explains its column, or the row is exempt (`unless`)
-        skip = explained(note, f.name) | (pl.col(f.quoted.unless).fill_null(False) if f.quoted.unless else pl.lit(False))
-        checked.append(pl.when(~skip).then(pl.col(f.name).cast(pl.String)).alias(f.name))
-    long = (frame.with_row_index("__row").select("__row", key, *checked)
-            .unpivot(on=[f.name for f in fields], index=["__row", key], variable_name="__column", value_name="__v").drop_nulls("__v"))
-    if long.height == 0:
-        return []
-    kinds = pl.DataFrame({"__column": [f.name for f in fields], "__kind": [f.quoted.kind for f in fields]})
-    pairs = long.select(key, "__column", "__v").unique().join(cited, on=key, how="left")
-    values = (pairs.select("__column", "__v", "__q").drop_nulls().unique().join(kinds, on="__column")
-              .join(quotes.distinct.select("__q", "words", "numbers", "dates"), on="__q"))
-    present = values.filter(value_in_words(pl.col("__kind"), pl.col("__v")).fill_null(False)).select("__column", "__v", "__q")
-    supported = pairs.join(present, on=["__column", "__v", "__q"], how="semi").select(key, "__column", "__v").unique()
-    failing = long.join(supported, on=[key, "__column", "__v"], how="anti")
-    if claimed is not None and claimed.height:
-        failing = failing.join(claimed.with_columns(pl.col(key).cast(failing.schema[key])), on=[key, "__column", "__v"], how="anti")
-    if failing.height == 0:
-        return []
-    found: list[Finding] = []
-    for f in fields:
-        bad = failing.filter(pl.col("__column") == f.name).select("__row", "__v").sort("__row")
-        found += listed(name, "fact-not-in-quote", f.name, bad, f"{{value!r}} is not in the row's quotes and the note has no '{f.name}:' explanation")
-    return found
 
 
 def quoted_by(package: Package, table: Table) -> tuple[str, str] | None:
@@ -361,24 +362,25 @@ def quote_supports_row(package: Package, frames: Frames, quotes: Quotes) -> list
     name of a record it refers to, a date's year, or a number. Articles and generic nouns alone ('the', 'Agency') never
     count as evidence. A claim (a citation with `claim_column`) is checked by claim-in-quote instead."""
     names = names_of(package, frames)
-    found_rows = []
-    for name, values in stated_values(package, frames, names).items():
-        cited_as = package.cited_tables()[name]
-        text_values = values.filter(pl.col("__kind") == "text").get_column("__v").unique().to_list()
-        generic = [v for v in text_values if not meaningful(v)]
-        values = values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in(generic)))
-        cites = quotes.cites.filter(pl.col(CLAIM_COLUMN).is_null()).select("__row", pl.col(cited_as).alias("__key"), "__q").drop_nulls("__key")
-        pairs = cites.select("__key", "__q").unique()
-        candidates = pairs.join(values, on="__key")
-        tests = candidates.select("__v", "__kind", "__q").unique().join(quotes.distinct.select("__q", "words", "numbers"), on="__q")
-        v = pl.col("__v")
-        hit = (pl.when(pl.col("__kind") == "text").then(text_in_words(v)).when(pl.col("__kind") == "date").then(has_number(v.str.slice(0, 4)))
-               .otherwise(has_number(v)))
-        present = tests.filter(hit.fill_null(False)).select("__v", "__q")
-        supported_pairs = candidates.join(present, on=["__v", "__q"], how="semi").select("__key", "__q").unique()
-        supported = cites.join(supported_pairs, on=["__key", "__q"], how="semi").select("__row")
-        found_rows.append(cites.join(supported, on="__row", how="anti").select("__row"))
-    failing = pl.concat(found_rows).unique().sort("__row") if found_rows else pl.DataFrame()
+    stated = stated_values(package, frames, names)
+    if not stated:
+        return []
+    # every cited table at once, its key tagged with the table
+    values = pl.concat([v.with_columns(pl.lit(name).alias("__table")) for name, v in stated.items()])
+    text_values = values.filter(pl.col("__kind") == "text").get_column("__v").unique().to_list()
+    values = values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in([v for v in text_values if not meaningful(v)])))
+    plain = quotes.cites.filter(pl.col(CLAIM_COLUMN).is_null())
+    cites = pl.concat([plain.select("__row", pl.lit(name).alias("__table"), pl.col(package.cited_tables()[name]).alias("__key"), "__q")
+                       .drop_nulls("__key") for name in stated])
+    pairs = cites.select("__table", "__key", "__q").unique()
+    candidates = pairs.join(values, on=["__table", "__key"])
+    tests = candidates.select("__v", "__kind", "__q").unique().join(quotes.distinct.select("__q", "words", "numbers"), on="__q")
+    v = pl.col("__v")
+    hit = (pl.when(pl.col("__kind") == "text").then(text_in_words(v)).when(pl.col("__kind") == "date").then(has_number(v.str.slice(0, 4)))
+           .otherwise(has_number(v)))
+    present = tests.filter(hit.fill_null(False)).select("__v", "__q")
+    supported = candidates.join(present, on=["__v", "__q"], how="semi").select("__table", "__key", "__q").unique()
+    failing = cites.join(supported, on=["__table", "__key", "__q"], how="anti").select("__row").unique().sort("__row")
     if failing.height == 0:
         return []
     failing = failing.join(frames[CITATIONS].with_row_index("__row").select("__row", "citation_id"), on="__row")
