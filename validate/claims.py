@@ -66,10 +66,10 @@ def claim_column(package: Package, frames: Frames, quotes: Quotes) -> list[Findi
                                 .select("__row", pl.format("{}: no {} record has this {}", "__v", pl.lit(fk.resource), pl.lit(fk.reference[0]))))
         bad_rows.append(group.filter(~pl.col("__column").is_in(list(fields)))
                         .select("__row", pl.format("{}: no claimable column {} in {}", "__v", "__column", "__table")))
-        for column, field in fields.items():
-            rows = group.filter(pl.col("__column") == column)
-            if rows.height:
-                bad_rows.append(rows.filter(~value_ok(field).fill_null(False)).select("__row", pl.format("{}: not a valid {}", "__v", "__column")))
+        for column in group.get_column("__column").unique().to_list():  # only the columns some citation claims
+            if column in fields:
+                rows = group.filter(pl.col("__column") == column)
+                bad_rows.append(rows.filter(~value_ok(fields[column]).fill_null(False)).select("__row", pl.format("{}: not a valid {}", "__v", "__column")))
     if not bad_rows:
         return []
     failing = pl.concat(bad_rows).sort("__row")
