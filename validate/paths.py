@@ -133,34 +133,26 @@ def read_link(path: Path) -> str:
 
 def kind_of(entry: os.DirEntry) -> str:
     try:
-        mode = entry.stat(follow_symlinks=False).st_mode
+        return mode_kind(entry.stat(follow_symlinks=False).st_mode)
     except OSError as exc:
         return f"unreadable ({exc.strerror})"
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device or other special file"
 
 
 def file_kind(path: Path) -> str:
     """'file', 'missing', or what else the path is, without opening it."""
     try:
-        mode = os.stat(path).st_mode
+        return mode_kind(os.stat(path).st_mode)
     except (FileNotFoundError, NotADirectoryError):
         return "missing"
     except OSError as exc:
         return f"unreadable: {exc.strerror}"
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
+
+
+def mode_kind(mode: int) -> str:
+    """'file', or what else a file mode says the path is."""
+    for test, kind in ((stat.S_ISREG, "file"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
     return "a device or other special file"
 
 
