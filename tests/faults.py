@@ -633,6 +633,9 @@ FAULTS: list[Fault] = [
     Fault("alias-case-variant-of-an-alias", "alias-case-variant", "aliases", "'The Committee' beside 'the Committee', same record and source",
           alias("cos-the-committee-2", "agency_id", "cos", "The Committee", "short-name")),
     # time -------------------------------------------------------------------------------------------------------------------------
+    Fault("published-date-not-the-addresss", "published-date", "sources", "the almanac's page addressed under /2025/05/29/, dated 30 May",
+          cell("sources", "spaceland-almanac", "url", "https://example.org/2025/05/29/almanac/observatory"),
+          also={"excerpt-header": "the excerpt's Address line still gives the old address"}),
     Fault("in-force-before-signed", "act-order", "agreements", "an agreement in force (30 March 2025) before it was signed (April 2025)",
           treaty_in_force_before_signed),
     Fault("edition-before-its-series", "before-founding", "events", "the series dated 2025, after its first edition (2024)",

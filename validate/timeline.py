@@ -20,7 +20,7 @@ from .boundary import PACKAGE, run_registered
 from .findings import Finding, listed
 from .model import Package
 from .registry import rule
-from .text import WELL_FORMED_DATE, precision_prefix
+from .text import WELL_FORMED_DATE, explained, precision_prefix
 
 Frames = dict[str, pl.DataFrame]
 
@@ -275,6 +275,34 @@ def consulted_date(package: Package, frames: Frames, today: dt.date) -> list[Fin
             bad = frame.with_row_index("__row").select("__row", value.alias("value"), why.alias("why")).drop_nulls()
             found += listed(name, "consulted-date", column, bad, "{value!r} {why}",
                             hint="the day a document was read is a day that has come, and not before the document was dated")
+    return found
+
+
+# a date the address of a page prints in its path: /2019/09/02/ or /2019-09-02
+ADDRESS_DATE = r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:[/?#.]|$)"
+
+
+@rule("published-date", "time")
+def published_date(package: Package, frames: Frames) -> list[Finding]:
+    """Where a source's address prints a date in its path (`/2019/09/02/`), `published_date` is that date (the day the
+    page was published, as its own address says), unless the row's note explains the difference
+    (`published_date: ...`, for a page whose address keeps the date it was first filed under)."""
+    found: list[Finding] = []
+    for name, frame in frames.items():
+        if not {"url", PUBLISHED} <= set(frame.columns):
+            continue
+        note = pl.col("note").cast(pl.String).fill_null("") if "note" in frame.columns else pl.lit("")
+        printed = pl.col("url").cast(pl.String).str.extract_groups(ADDRESS_DATE)
+        address = pl.concat_str([printed.struct.field("1"), printed.struct.field("2"), printed.struct.field("3")], separator="-")
+        value = date_of(PUBLISHED)
+        bad = (frame.with_row_index("__row")
+               .select("__row", value.fill_null("empty").alias("value"), address.alias("address"),
+                       explained(note, PUBLISHED).alias("explained"))
+               .filter(pl.col("address").is_not_null() & ~pl.col("explained")
+                       & ((pl.col("value") == "empty") | ~pl.col("address").str.starts_with(pl.col("value"))))
+               .select("__row", "value", "address"))
+        found += listed(name, "published-date", PUBLISHED, bad, "{value!r}, but the page's address prints {address}",
+                        hint="give the date the address prints, or say in a 'published_date:' clause of the note why it differs")
     return found
 
 
