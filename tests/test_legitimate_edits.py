@@ -50,6 +50,13 @@ def test_a_preferred_value_switched_with_its_note(fixture):
     valid(fixture)
 
 
+def test_a_preferred_value_switched_with_a_clause_naming_what_it_rejects(fixture):
+    set_cell(fixture, "agencies", "spaceland-observatory", "founded_date", "1999")
+    set_cell(fixture, "agencies", "spaceland-observatory", "note",
+             "founded_date: the register's 1999, its founding, is preferred to the almanac's 1998, the year it opened.")
+    valid(fixture)
+
+
 def test_a_switched_value_without_its_note_is_caught(fixture):
     """The edit above needs its note: the same switch with the old note is a finding (the tests above can fail)."""
     set_cell(fixture, "agencies", "spaceland-observatory", "founded_date", "1999")

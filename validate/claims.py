@@ -13,9 +13,9 @@ import polars as pl
 from .boundary import PACKAGE, run_registered
 from .findings import Finding, listed
 from .model import CITATIONS, Package, Table
-from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, names_of
+from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, names_of
 from .registry import rule
-from .text import explained, text_in_words, value_in_words
+from .text import as_words, english_months, explained, fold_expr, numbers_of, text_in_words, value_in_words
 from .types import parse
 
 UNCLAIMABLE = {"note"}  # a note explains a row; it is never a claimed value
@@ -138,6 +138,59 @@ def preferred_value(package: Package, frames: Frames, quotes: Quotes) -> list[Fi
                             unexplained.select("__row", pl.format("{} (claimed: {})", "__value", pl.col("__values").list.join(", "))),
                             f"{{value}}: sources disagree and the note has no '{column}:' clause saying which value is preferred and why")
     return found
+
+
+REJECTS = "preferred to"  # what a note clause writes before the values it rejects (docs/conventions.md, "Disagreements")
+DATE_TYPES = ("date", "year", "yearmonth")
+
+
+def kind_of(field: dict) -> str:
+    """How a value is found in words: a date at its precision, a number in any written form, else a text."""
+    if field.get("type") in DATE_TYPES or field.get("x-partial-date"):
+        return "date"
+    return "number" if field.get("type") in ("integer", "number") else "text"
+
+
+@rule("value-the-note-rejects", "claims")
+def value_the_note_rejects(package: Package, frames: Frames, quotes: Quotes | None = None) -> list[Finding]:
+    """A row never holds the value its own note rejects: where a clause of the note for a column keeps one value and
+    names the others after 'preferred to' ('110 kg … is preferred to the 104 kg of the brochure'), the row's value is
+    not among those named after it, unless the clause names it before too. A foreign key (a record's ID) is left out:
+    its clause names the record, not the ID."""
+    found: list[Finding] = []
+    for name, frame in frames.items():
+        table = package.tables[name]
+        if "note" not in frame.columns:
+            continue
+        frame = frame.with_row_index("__row").filter(pl.col("note").cast(pl.String).str.to_lowercase().str.contains(REJECTS, literal=True))
+        if frame.height == 0:  # no note of the table rejects a value: nothing to compare
+            continue
+        links = {fk.fields[0] for fk in table.foreign_keys if len(fk.fields) == 1}
+        columns = [f.name for f in table.fields]
+        for f in table.fields:
+            if f.name in ("note", *table.primary_key) or f.name in links:
+                continue
+            clause = clause_of(pl.col("note").cast(pl.String).fill_null(""), f.name, columns)
+            rows = (frame.select("__row", pl.col(f.name).cast(pl.String).alias("__v"), clause.alias("__clause"))
+                    .filter(pl.col("__v").is_not_null() & pl.col("__clause").str.to_lowercase().str.contains(REJECTS, literal=True)))
+            if rows.height == 0:
+                continue
+            parts = rows.with_columns(pl.col("__clause").str.to_lowercase().str.split_exact(REJECTS, 1).alias("__parts")).unnest("__parts")
+            kind = pl.lit(kind_of(f.raw))
+            kept, rejected = (words_of(pl.col("field_0")), words_of(pl.col("field_1")))
+            bad = (parts.with_columns(**kept).with_columns(__kept=value_in_words(kind, pl.col("__v")).fill_null(False))
+                   .drop("words", "numbers", "dates").with_columns(**rejected)
+                   .filter(value_in_words(kind, pl.col("__v")).fill_null(False) & ~pl.col("__kept")).select("__row", "__v"))
+            found += listed(name, "value-the-note-rejects", f.name, bad,
+                            f"{{value!r}} is the value the note's '{f.name}:' clause rejects (after '{REJECTS}')",
+                            hint="hold the value the note keeps, or rewrite the clause for the value the row holds")
+    return found
+
+
+def words_of(text: pl.Expr) -> dict[str, pl.Expr]:
+    """The columns value_in_words reads, for a text: its words, the numbers and the dates written in it."""
+    words = as_words(fold_expr(text))
+    return {"words": words, "numbers": numbers_of(words), "dates": english_months(words)}
 
 
 def check(package: Package, frames: Frames, quotes: Quotes | None) -> list[Finding]:
