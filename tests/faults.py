@@ -97,7 +97,7 @@ def symlink_under_sources(pkg: Path) -> None:
 def archived_twice_via_symlink(pkg: Path) -> int:
     """The news archived a second time as a symlink to its file, recorded and cited under a second ID."""
     os.symlink("news.txt", pkg / "sources" / "news-copy.txt")
-    line = append_row(pkg, "sources", {"source_id": "news-copy", "title": "Spaceland News, a copy", "extent": "document",
+    line = append_row(pkg, "sources", {"source_id": "news-copy", "title": "Spaceland News", "extent": "document",
                                        "published_date": "2025-05-02", "path": "sources/news-copy.txt",
                                        "sha256": get_cell(pkg, "sources", "spaceland-news", "sha256")})
     append_row(pkg, "citations", {"citation_id": "agency-ksa-2", "source_id": "news-copy", "agency_id": "ksa",
@@ -219,7 +219,7 @@ def uncited_source(pkg: Path) -> int:
 def source_recorded_twice(pkg: Path) -> int:
     """The news archived once and recorded (and cited) under a second ID: the same file, so the same SHA-256."""
     sha = get_cell(pkg, "sources", "spaceland-news", "sha256")
-    line = append_row(pkg, "sources", {"source_id": "news-again", "title": "Spaceland News, again", "extent": "document",
+    line = append_row(pkg, "sources", {"source_id": "news-again", "title": "Spaceland News", "extent": "document",
                                        "published_date": "2025-05-02", "path": "sources/news.txt", "sha256": sha})
     append_row(pkg, "citations", {"citation_id": "agency-ksa-2", "source_id": "news-again", "agency_id": "ksa",
                                   "quote": "The Kazakh Space Agency (KSA) was founded on 3 March 2001."})
@@ -633,6 +633,8 @@ FAULTS: list[Fault] = [
     Fault("alias-case-variant-of-an-alias", "alias-case-variant", "aliases", "'The Committee' beside 'the Committee', same record and source",
           alias("cos-the-committee-2", "agency_id", "cos", "The Committee", "short-name")),
     # time -------------------------------------------------------------------------------------------------------------------------
+    Fault("title-the-document-does-not-print", "title-not-printed", "sources", "the news recorded under a title it does not print",
+          cell("sources", "spaceland-news", "title", "Spaceland Herald")),
     Fault("published-date-not-the-addresss", "published-date", "sources", "the almanac's page addressed under /2025/05/29/, dated 30 May",
           cell("sources", "spaceland-almanac", "url", "https://example.org/2025/05/29/almanac/observatory"),
           also={"excerpt-header": "the excerpt's Address line still gives the old address"}),

@@ -22,7 +22,7 @@ from .model import CITATIONS, COUNTRIES, FOLDERS, SHIPPED, SOURCES, Field, Packa
 from .paths import read_regular
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, meaningful, named_in, names_of, note_names, prepare
 from .registry import registered, rule
-from .text import WELL_FORMED_DATE, as_words, explained, fold_texts, has_number, precision_prefix, text_in_words, value_in_words
+from .text import WELL_FORMED_DATE, as_words, explained, fold_text, fold_texts, has_number, precision_prefix, text_in_words, value_in_words
 from .types import parse, typed_values
 
 
@@ -34,7 +34,8 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame,
     which says why it is refused. The files are then read and hashed in two threads (hashlib and reads release the GIL).
     """
     found: list[Finding] = []
-    heads = [pl.col(c).cast(pl.String) if c in sources.columns else pl.lit(None, dtype=pl.String).alias(c) for c in ("extent", "url", "url_checked_date")]
+    heads = [pl.col(c).cast(pl.String) if c in sources.columns else pl.lit(None, dtype=pl.String).alias(c)
+             for c in ("extent", "url", "url_checked_date", "title", "title_supplied")]
     rows = sources.select(pl.col("source_id", "path", "sha256").cast(pl.String), *heads).rows()
     listed_files = package.paths.listed_files(SHIPPED, FOLDERS)
     todo: list[tuple[int, Path | str, bool]] = []  # (row, path, follow a symlink)
@@ -57,7 +58,7 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame,
     ids: list[str] = []
     digests: list[str] = []
     for i, digest, text, error in loaded:
-        source_id, raw_path, recorded, extent, url, consulted = rows[i]
+        source_id, raw_path, recorded, extent, url, consulted, title, supplied = rows[i]
         line = i + 2
         if error:
             found.append(Finding("path-unsafe", f"{raw_path}: {error}", SOURCES, line, "path", raw_path, row=i))
@@ -67,6 +68,12 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame,
         if extent == "excerpt" and (why := excerpt_checked(text, url, consulted, found)):
             found.append(Finding("excerpt-header", why, SOURCES, line, "path", raw_path, row=i,
                                  hint=f"open the file with the lines 'Address: {url}' and 'Consulted: {consulted}'"))
+        if extent == "document" and supplied != "true" and title:
+            why, failed = attempt("title-not-printed", SOURCES, title_not_printed, title, text, default="")
+            found += failed
+            if why:
+                found.append(Finding("title-not-printed", why, SOURCES, line, "title", title, row=i,
+                                     hint="give the title the document prints, or set title_supplied to true for a title of the compilers'"))
         if str(raw_path).lower().endswith((".txt", ".md")):
             why, failed = attempt("excerpt-markup", SOURCES, excerpt_markup, text, default="")
             found += failed
@@ -92,6 +99,14 @@ def read_and_hash(files: list[tuple[int, Path | str, bool]]) -> list[tuple[int, 
             continue
         out.append((i, hashlib.sha256(data).hexdigest(), data.decode("utf-8", errors="replace"), ""))
     return out
+
+
+@rule("title-not-printed", "provenance")
+def title_not_printed(title: str, text: str) -> str:
+    """A whole archived document (`extent` document) whose title is its own (not `title_supplied`) prints that title:
+    the title is in its text, compared case-insensitively with white space and typographic quotes folded. (An excerpt
+    need not hold its page's headline, so excerpts are not checked.) Empty when it does."""
+    return "" if fold_text(title).casefold() in fold_text(text).casefold() else f"the document does not print this title ({shorten(title, 80)!r})"
 
 
 def excerpt_checked(text: str, url: str | None, consulted: str | None, found: list[Finding]) -> str:
