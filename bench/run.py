@@ -10,13 +10,15 @@ valid; copy it and plant eight defects at known rows (five that frictionless can
 `frictionless validate` and a typed polars read (bench/polars_read.py) on that copy, each in its own
 child process (wall time, peak RSS from os.wait4), and check which planted defects each tool reports.
 Prints a Markdown table; exits 1 when our validator misses a planted defect or reports an error on
-a clean package, or when frictionless misses a planted defect that its own rules cover. Packages
+a clean package, when frictionless misses a planted defect that its own rules cover, or when our time or peak
+memory grows faster than linear between two scales of 100,000 rows or more (`growth_failures`). Packages
 are written under bench/out/ (git-ignored) and removed unless --keep.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import shutil
 import subprocess
@@ -278,9 +280,29 @@ def main(argv: list[str] | None = None) -> int:
     if profiled:
         print("\nWhere our validator spends its time (cProfile, cumulative):\n")
         print(profiled)
+    failures += growth_failures([r for r in rows if r.ours_clean is not None])
     for f in failures:
         print(f"FAIL: {f}", file=sys.stderr)
     return 1 if failures else 0
+
+
+GROWTH = 1.1  # from one scale to the next, time and peak memory may grow at most 1.1 times as fast as the rows
+
+
+def growth_failures(scaled: list[Row]) -> list[str]:
+    """Linear growth, gated: between consecutive scales of at least 100,000 rows, the clean run's time and peak memory
+    grow at most GROWTH times the rows (10x the rows: at most 11x; 4x: at most 4.4x). Below 100,000 rows the fixed
+    cost of a run (interpreter, imports) dominates, and the ratio says nothing about growth."""
+    out = []
+    big = [r for r in scaled if r.rows >= 100_000]
+    for small, large in itertools.pairwise(big):
+        limit = GROWTH * large.rows / small.rows
+        for what, a, b in (("time", small.ours_clean.seconds, large.ours_clean.seconds), ("peak memory", small.ours_clean.peak_mb, large.ours_clean.peak_mb)):
+            if b / a > limit:
+                out.append(f"{what} grew {b / a:.1f}x from {small.label} to {large.label} rows, more than {limit:.1f}x (linear growth)")
+            else:
+                print(f"growth: {what} {b / a:.1f}x from {small.label} to {large.label} rows (at most {limit:.1f}x)")
+    return out
 
 
 if __name__ == "__main__":
