@@ -22,7 +22,7 @@ from .model import CITATIONS, COUNTRIES, FOLDERS, SHIPPED, SOURCES, Field, Packa
 from .paths import read_regular
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, meaningful, named_in, names_of, note_names, prepare
 from .registry import registered, rule
-from .text import WELL_FORMED_DATE, as_words, explained, fold_text, fold_texts, has_number, precision_prefix, text_in_words, value_in_words
+from .text import WELL_FORMED_DATE, as_words, explained, fold_texts, has_number, precision_prefix, text_in_words, value_in_words
 from .types import parse, typed_values
 
 
@@ -57,6 +57,7 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame,
     folded: dict[str, str] = {}
     ids: list[str] = []
     digests: list[str] = []
+    titled: list[tuple[int, str, str]] = []  # (row, title, digest) of the documents whose title is their own
     for i, digest, text, error in loaded:
         source_id, raw_path, recorded, extent, url, consulted, title, supplied = rows[i]
         line = i + 2
@@ -69,11 +70,7 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame,
             found.append(Finding("excerpt-header", why, SOURCES, line, "path", raw_path, row=i,
                                  hint=f"open the file with the lines 'Address: {url}' and 'Consulted: {consulted}'"))
         if extent == "document" and supplied != "true" and title:
-            why, failed = attempt("title-not-printed", SOURCES, title_not_printed, title, text, default="")
-            found += failed
-            if why:
-                found.append(Finding("title-not-printed", why, SOURCES, line, "title", title, row=i,
-                                     hint="give the title the document prints, or set title_supplied to true for a title of the compilers'"))
+            titled.append((i, title, digest))
         if str(raw_path).lower().endswith((".txt", ".md")):
             why, failed = attempt("excerpt-markup", SOURCES, excerpt_markup, text, default="")
             found += failed
@@ -84,7 +81,15 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame,
             folded[digest] = text
         ids.append(source_id)
         digests.append(digest)
-    return pl.DataFrame({"source_id": ids, "digest": digests}, schema={"source_id": pl.String, "digest": pl.String}), fold_texts(folded), found
+    texts = fold_texts(folded)
+    titles = fold_texts({title: title for _, title, _ in titled})  # folded as the texts are, in one pass
+    for i, title, digest in titled:  # searched in the texts as folded once for the quotes
+        why, failed = attempt("title-not-printed", SOURCES, title_not_printed, titles[title], texts[digest], default="")
+        found += failed
+        if why:
+            found.append(Finding("title-not-printed", why, SOURCES, i + 2, "title", title, row=i,
+                                 hint="give the title the document prints, or set title_supplied to true for a title of the compilers'"))
+    return pl.DataFrame({"source_id": ids, "digest": digests}, schema={"source_id": pl.String, "digest": pl.String}), texts, found
 
 
 def read_and_hash(files: list[tuple[int, Path | str, bool]]) -> list[tuple[int, str, str, str]]:
@@ -106,7 +111,8 @@ def title_not_printed(title: str, text: str) -> str:
     """A whole archived document (`extent` document) whose title is its own (not `title_supplied`) prints that title:
     the title is in its text, compared case-insensitively with white space and typographic quotes folded. (An excerpt
     need not hold its page's headline, so excerpts are not checked.) Empty when it does."""
-    return "" if fold_text(title).casefold() in fold_text(text).casefold() else f"the document does not print this title ({shorten(title, 80)!r})"
+    found = re.search(re.escape(title), text, re.IGNORECASE) is not None
+    return "" if found else f"the document does not print this title ({shorten(title, 80)!r})"
 
 
 def excerpt_checked(text: str, url: str | None, consulted: str | None, found: list[Finding]) -> str:
@@ -377,25 +383,24 @@ def quote_supports_row(package: Package, frames: Frames, quotes: Quotes) -> list
     name of a record it refers to, a date's year, or a number. Articles and generic nouns alone ('the', 'Agency') never
     count as evidence. A claim (a citation with `claim_column`) is checked by claim-in-quote instead."""
     names = names_of(package, frames)
-    stated = stated_values(package, frames, names)
-    if not stated:
-        return []
-    # every cited table at once, its key tagged with the table
-    values = pl.concat([v.with_columns(pl.lit(name).alias("__table")) for name, v in stated.items()])
-    text_values = values.filter(pl.col("__kind") == "text").get_column("__v").unique().to_list()
-    values = values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in([v for v in text_values if not meaningful(v)])))
-    plain = quotes.cites.filter(pl.col(CLAIM_COLUMN).is_null())
-    cites = pl.concat([plain.select("__row", pl.lit(name).alias("__table"), pl.col(package.cited_tables()[name]).alias("__key"), "__q")
-                       .drop_nulls("__key") for name in stated])
-    pairs = cites.select("__table", "__key", "__q").unique()
-    candidates = pairs.join(values, on=["__table", "__key"])
-    tests = candidates.select("__v", "__kind", "__q").unique().join(quotes.distinct.select("__q", "words", "numbers"), on="__q")
-    v = pl.col("__v")
-    hit = (pl.when(pl.col("__kind") == "text").then(text_in_words(v)).when(pl.col("__kind") == "date").then(has_number(v.str.slice(0, 4)))
-           .otherwise(has_number(v)))
-    present = tests.filter(hit.fill_null(False)).select("__v", "__q")
-    supported = candidates.join(present, on=["__v", "__q"], how="semi").select("__table", "__key", "__q").unique()
-    failing = cites.join(supported, on=["__table", "__key", "__q"], how="anti").select("__row").unique().sort("__row")
+    found_rows = []
+    for name, values in stated_values(package, frames, names).items():
+        cited_as = package.cited_tables()[name]
+        text_values = values.filter(pl.col("__kind") == "text").get_column("__v").unique().to_list()
+        generic = [v for v in text_values if not meaningful(v)]
+        values = values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in(generic)))
+        cites = quotes.cites.filter(pl.col(CLAIM_COLUMN).is_null()).select("__row", pl.col(cited_as).alias("__key"), "__q").drop_nulls("__key")
+        pairs = cites.select("__key", "__q").unique()
+        candidates = pairs.join(values, on="__key")
+        tests = candidates.select("__v", "__kind", "__q").unique().join(quotes.distinct.select("__q", "words", "numbers"), on="__q")
+        v = pl.col("__v")
+        hit = (pl.when(pl.col("__kind") == "text").then(text_in_words(v)).when(pl.col("__kind") == "date").then(has_number(v.str.slice(0, 4)))
+               .otherwise(has_number(v)))
+        present = tests.filter(hit.fill_null(False)).select("__v", "__q")
+        supported_pairs = candidates.join(present, on=["__v", "__q"], how="semi").select("__key", "__q").unique()
+        supported = cites.join(supported_pairs, on=["__key", "__q"], how="semi").select("__row")
+        found_rows.append(cites.join(supported, on="__row", how="anti").select("__row"))
+    failing = pl.concat(found_rows).unique().sort("__row") if found_rows else pl.DataFrame()
     if failing.height == 0:
         return []
     failing = failing.join(frames[CITATIONS].with_row_index("__row").select("__row", "citation_id"), on="__row")
