@@ -8,10 +8,6 @@ def cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def first_sentence(text: str) -> str:
-    return text.split(". ")[0].rstrip(".") + "."
-
-
 def replace_block(text: str, name: str, block: str, page: str) -> str:
     """`text` with what lies between `<!-- begin: NAME -->` and `<!-- end: NAME -->` replaced by `block`."""
     begin, end = f"<!-- begin: {name} -->", f"<!-- end: {name} -->"

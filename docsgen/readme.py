@@ -8,8 +8,9 @@ from pathlib import Path
 
 from validate import citation, coverage, examples
 from validate.model import Package
+from validate.text import first_sentence
 
-from .markdown import cell, first_sentence, replace_block
+from .markdown import cell, replace_block
 
 
 def row_count(path: Path) -> int:

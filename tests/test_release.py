@@ -65,12 +65,18 @@ def test_the_checksums_pass_where_a_downloader_saves_the_attached_files(built, t
     assert subprocess.run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=tmp_path, capture_output=True, check=False).returncode == 0
 
 
-def test_the_zip_has_a_readme_of_its_own_whose_links_resolve_inside_it(built, tmp_path):
-    root, out = built
+def unzipped(out: Path, into: Path) -> Path:
+    """The release zip extracted into `into`: its one top folder."""
     (archive,) = out.glob("*.zip")
     with zipfile.ZipFile(archive) as z:
-        z.extractall(tmp_path)
-    (folder,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+        z.extractall(into)
+    (folder,) = [p for p in into.iterdir() if p.is_dir()]
+    return folder
+
+
+def test_the_zip_has_a_readme_of_its_own_whose_links_resolve_inside_it(built, tmp_path):
+    root, out = built
+    folder = unzipped(out, tmp_path)
     readme = (folder / "README.md").read_text("utf-8")
     version = json.loads((root / "datapackage.json").read_text("utf-8"))["version"]
     assert f"Version **{version}**" in readme and "frictionless validate datapackage.json" in readme and "## Cite it" in readme
@@ -95,10 +101,7 @@ def test_the_spreadsheet_opens_with_title_version_licence_and_citation(built):
 
 def test_the_zip_reopens_as_a_valid_package(built, tmp_path):
     _, out = built
-    (archive,) = out.glob("*.zip")
-    with zipfile.ZipFile(archive) as z:
-        z.extractall(tmp_path)
-    (folder,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    folder = unzipped(out, tmp_path)
     assert {"LICENSE", "LICENSE-DATA", "CITATION.cff", "README.md", "CHANGELOG.md"} <= {p.name for p in folder.iterdir()}
     assert run_validator(folder).code == 0
 

@@ -12,10 +12,10 @@ import polars as pl
 
 from .boundary import PACKAGE, run_registered
 from .findings import Finding, listed
-from .model import CITATIONS, Package, Table
+from .model import CITATIONS, Field, Package, Table, is_date
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, names_of
 from .registry import rule
-from .text import as_words, english_months, explained, fold_expr, numbers_of, text_in_words, value_in_words
+from .text import explained, fold_expr, text_in_words, value_in_words, with_words
 from .types import parse
 
 UNCLAIMABLE = {"note"}  # a note explains a row; it is never a claimed value
@@ -141,14 +141,16 @@ def preferred_value(package: Package, frames: Frames, quotes: Quotes) -> list[Fi
 
 
 REJECTS = "preferred to"  # what a note clause writes before the values it rejects (docs/conventions.md, "Disagreements")
-DATE_TYPES = ("date", "year", "yearmonth")
 
 
-def kind_of(field: dict) -> str:
-    """How a value is found in words: a date at its precision, a number in any written form, else a text."""
-    if field.get("type") in DATE_TYPES or field.get("x-partial-date"):
+def kind_of(field: Field) -> str:
+    """How a value is found in words: as its `x-quoted` kind says, else a date at its precision, a number in any written
+    form, or a text."""
+    if field.quoted:
+        return field.quoted.kind
+    if is_date(field.raw):
         return "date"
-    return "number" if field.get("type") in ("integer", "number") else "text"
+    return "number" if field.type in ("integer", "number") else "text"
 
 
 @rule("value-the-note-rejects", "claims")
@@ -176,21 +178,13 @@ def value_the_note_rejects(package: Package, frames: Frames, quotes: Quotes | No
             if rows.height == 0:
                 continue
             parts = rows.with_columns(pl.col("__clause").str.to_lowercase().str.split_exact(REJECTS, 1).alias("__parts")).unnest("__parts")
-            kind = pl.lit(kind_of(f.raw))
-            kept, rejected = (words_of(pl.col("field_0")), words_of(pl.col("field_1")))
-            bad = (parts.with_columns(**kept).with_columns(__kept=value_in_words(kind, pl.col("__v")).fill_null(False))
-                   .drop("words", "numbers", "dates").with_columns(**rejected)
-                   .filter(value_in_words(kind, pl.col("__v")).fill_null(False) & ~pl.col("__kept")).select("__row", "__v"))
+            found_in = value_in_words(pl.lit(kind_of(f)), pl.col("__v")).fill_null(False)  # in the words of the part with_words read
+            kept = with_words(parts, fold_expr(pl.col("field_0"))).with_columns(__kept=found_in).drop("words", "numbers", "dates")
+            bad = with_words(kept, fold_expr(pl.col("field_1"))).filter(found_in & ~pl.col("__kept")).select("__row", "__v")
             found += listed(name, "value-the-note-rejects", f.name, bad,
                             f"{{value!r}} is the value the note's '{f.name}:' clause rejects (after '{REJECTS}')",
                             hint="hold the value the note keeps, or rewrite the clause for the value the row holds")
     return found
-
-
-def words_of(text: pl.Expr) -> dict[str, pl.Expr]:
-    """The columns value_in_words reads, for a text: its words, the numbers and the dates written in it."""
-    words = as_words(fold_expr(text))
-    return {"words": words, "numbers": numbers_of(words), "dates": english_months(words)}
 
 
 def check(package: Package, frames: Frames, quotes: Quotes | None) -> list[Finding]:

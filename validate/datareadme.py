@@ -8,6 +8,7 @@ import polars as pl
 
 from . import citation
 from .model import Package
+from .text import first_sentence
 
 # the pages and figures of docs/ a release's zip carries, each linked from its README
 DOCS = ("docs/data-dictionary.md", "docs/coverage.md", "docs/figures/timeline.png", "docs/figures/network.png",
@@ -18,7 +19,7 @@ def text(package: Package) -> str:
     cite = citation.of(package.root)
     descriptor = package.descriptor
     licences = "\n".join(f"- {lic.get('title', lic.get('name'))}: {lic.get('name')} ({lic.get('path', '')})" for lic in descriptor.get("licenses", []))
-    rows = "\n".join(f"| `tables/{t.name}.csv` | {t.description.split('. ')[0].rstrip('.')}. | "
+    rows = "\n".join(f"| `tables/{t.name}.csv` | {first_sentence(t.description)} | "
                      f"{pl.read_csv(t.path, infer_schema=False).height} |" for t in package.tables.values())
     return f"""# {descriptor.get("title", "central-asia-space")}
 

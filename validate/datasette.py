@@ -13,6 +13,7 @@ import re
 
 from . import examples
 from .model import Package
+from .text import first_sentence
 
 DATABASE = "central-asia-space"
 SETTINGS = {"truncate_cells_html": 120, "default_facet_size": 10}
@@ -29,11 +30,6 @@ def inline_html(text: str) -> str:
 def plain(text: str) -> str:
     """Markdown's inline code as plain text."""
     return (text or "").replace("`", "")
-
-
-def first_sentence(text: str) -> str:
-    match = re.match(r"(.+?[.!?])(\s|$)", text or "", flags=re.DOTALL)
-    return match.group(1) if match else (text or "")
 
 
 def columns_query(package: Package) -> str:

@@ -41,7 +41,7 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame,
     todo: list[tuple[int, Path | str, bool]] = []  # (row, path, follow a symlink)
     root = str(package.root)
     for i, (_, raw_path, *_) in enumerate(rows):
-        if raw_path in listed_files and not raw_path.startswith(("/", "./")):
+        if raw_path in listed_files:  # the walk's own relative paths ('sources/x.txt'): no '..', '/', './' or link
             todo.append((i, os.path.join(root, raw_path), False))
             continue
         path, why, missing = package.paths.file(raw_path)  # a symlink inside the package is read (the rule `symlink` reports it)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from .model import CITATIONS, SOURCES, Package
-from .text import as_words, english_months, fold_expr, numbers_of, text_in_words
+from .text import as_words, fold_expr, text_in_words, with_words
 
 CLAUSE_STARTS = (". ", "; ")  # a note clause 'column: ...' opens the note or follows one of these (text.explained)
 CUT = "\x00"  # where clause_of cuts a note into clauses: a control character, which no cell may hold (cell hygiene)
@@ -35,8 +35,7 @@ def prepare(package: Package, frames: Frames, digests: pl.DataFrame, texts: dict
     keys = list(package.cited_tables().values())
     distinct = citations.select("quote").unique().with_row_index("__q")
     lowered = fold_expr(pl.col("quote"))
-    distinct = distinct.with_columns(folded=lowered).with_columns(words=as_words(pl.col("folded").str.to_lowercase()))
-    distinct = distinct.with_columns(numbers=numbers_of(pl.col("words")), dates=english_months(pl.col("words")))
+    distinct = with_words(distinct.with_columns(folded=lowered), pl.col("folded").str.to_lowercase())
     claims = [pl.col(c).cast(pl.String) if c in citations.columns else pl.lit(None, dtype=pl.String).alias(c) for c in (CLAIM_COLUMN, CLAIM_VALUE)]
     published = pl.col("published_date").cast(pl.String) if "published_date" in sources.columns else pl.lit(None, dtype=pl.String).alias("published_date")
     cites = (citations.with_row_index("__row").select("__row", *keys, "source_id", "quote", *claims)

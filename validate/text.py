@@ -128,6 +128,17 @@ def date_in_words(value: pl.Expr, words: str = "dates") -> pl.Expr:
     return has_number(year) & ((length < 7) | month_ok | ((length == 10) & day_ok)) & ((length < 10) | day_ok)
 
 
+def first_sentence(text: str | None) -> str:
+    """A description's first sentence, ending with its full stop (the README's table, the release's README, Datasette)."""
+    return (text or "").split(". ")[0].rstrip(".") + "."
+
+
+def with_words(frame: pl.DataFrame, lowered: pl.Expr) -> pl.DataFrame:
+    """The frame with the columns value_in_words reads, for a lowercased text: its words, and the numbers and the dates
+    written in them."""
+    return frame.with_columns(words=as_words(lowered)).with_columns(numbers=numbers_of(pl.col("words")), dates=english_months(pl.col("words")))
+
+
 def value_in_words(kind: pl.Expr, value: pl.Expr) -> pl.Expr:
     """A row's or a claim's value is in the quote, as its `x-quoted` kind says: a text as whole words, a date at its
     precision (date_in_words), a number in any of its written forms (number_in_words)."""

@@ -47,3 +47,13 @@ def test_the_day_of_the_run_can_be_fixed():
     assert not [f for f in timeline.check(package, frames, today=dt.date(2025, 6, 2)) if f.rule == "consulted-date"]
     late = [f for f in timeline.check(package, frames, today=dt.date(2025, 6, 1)) if f.rule == "consulted-date"]
     assert [(f.table, f.line, f.column, f.value) for f in late] == [("sources", 4, "url_checked_date", "2025-06-02")]
+
+
+def test_every_state_act_the_schema_allows_has_its_place_in_the_order():
+    """act-order orders a state's acts by timeline.STATE_ACTS: an action the Table Schema allows and the map lacks would
+    be left out of the rule silently, so the two vocabularies must agree."""
+    import json
+
+    schema = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "agreement_actions.schema.json").read_text("utf-8"))
+    (action,) = [f for f in schema["fields"] if f["name"] == "action"]
+    assert set(action["constraints"]["enum"]) == set(timeline.STATE_ACTS)
