@@ -14,7 +14,7 @@ family's module:
 | row | schema_checks.py | the pandera check an `x-rules` row rule becomes |
 | integrity | integrity.py, names.py | a cross-table check of the loaded frames |
 | time | timeline.py | a check of dates against each other, across rows and tables: acts in order, nothing before what it belongs to began |
-| provenance | provenance.py | a check against the archived sources and the quotes |
+| provenance | provenance.py, archive.py | a check against the archived sources and the quotes; a check of one archived file as it is read |
 | claims | claims.py | a check of the values citations claim for one column of their record |
 | versioning | changelog.py | a check of the version and CHANGELOG.md |
 """

@@ -3,7 +3,7 @@ stays passive data and no module below the runner imports the modules above it."
 
 from __future__ import annotations
 
-from . import boundary, cells, changelog, claims, csvfile, integrity, layout, model, names, paths, provenance, schema_checks, timeline, types  # noqa: F401
+from . import archive, boundary, cells, changelog, claims, csvfile, integrity, layout, model, names, paths, provenance, schema_checks, timeline, types  # noqa: F401
 from .registry import Rule
 from .registry import catalogue as registered_rules
 
