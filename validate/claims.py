@@ -11,11 +11,12 @@ from __future__ import annotations
 import polars as pl
 
 from .boundary import PACKAGE, run_registered
+from .evidence import ID
 from .findings import Finding, listed
 from .model import CITATIONS, Field, Package, Table, is_date
-from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, names_of
+from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of
 from .registry import rule
-from .text import explained, fold_expr, text_in_words, value_in_words, with_words
+from .text import explained, fold_expr, value_in_words, with_words
 from .types import parse
 
 UNCLAIMABLE = {"note"}  # a note explains a row; it is never a claimed value
@@ -87,24 +88,27 @@ def claim_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Fin
     notes = frames[CITATIONS].with_row_index("__row").select("__row", pl.col("note").fill_null("") if "note" in frames[CITATIONS].columns
                                                              else pl.lit("").alias("note"))
     claims = claims.join(notes, on="__row").filter(~explained(pl.col("note"), CLAIM_VALUE))
-    names = names_of(package, frames)
+    ev = quotes.evidence
+    named_tables = set(ev.records.join(ev.named.select("__rid").unique(), on="__rid", how="semi").get_column("__res").unique())
     kinds, refs = [], []
     for name in claims.get_column("__table").unique().to_list():
         table = package.tables[name]
-        fks = {fk.fields[0]: fk.resource for fk in table.foreign_keys if len(fk.fields) == 1 and fk.resource in names}
+        fks = {fk.fields[0]: fk.resource for fk in table.foreign_keys if len(fk.fields) == 1 and fk.resource in named_tables}
         for f in table.fields:
             kind = "ref" if f.name in fks else (f.quoted.kind if f.quoted else "text")
             kinds.append((name, f.name, kind))
             if f.name in fks:
-                refs.append(names[fks[f.name]].select(pl.lit(name).alias("__table"), pl.lit(f.name).alias("__column"),
-                                                      pl.col("__key").alias("__v"), "__name"))
+                refs.append((name, f.name, fks[f.name]))
     kind = pl.DataFrame(kinds, schema={"__table": pl.String, "__column": pl.String, "__kind": pl.String}, orient="row")
     claims = claims.join(kind, on=["__table", "__column"], how="left").join(quotes.distinct.select("__q", "words", "numbers", "dates"), on="__q")
     direct = claims.filter(pl.col("__kind") != "ref")
     failing = [direct.filter(~value_in_words(pl.col("__kind"), pl.col("__v")).fill_null(False)).select("__row", "__v")]
     if refs:
-        by_ref = claims.filter(pl.col("__kind") == "ref").join(pl.concat(refs), on=["__table", "__column", "__v"], how="left")
-        named = by_ref.filter(text_in_words(pl.col("__name")).fill_null(False)).select("__row").unique()
+        # a reference is named in its quote by any name or alias of the record it refers to
+        resources = pl.DataFrame(refs, schema={"__table": pl.String, "__column": pl.String, "__res": pl.String}, orient="row")
+        by_ref = claims.filter(pl.col("__kind") == "ref").join(resources, on=["__table", "__column"]).select("__row", "__v", "__res", pl.col("__q").cast(ID))
+        pairs = ev.rids(by_ref, pl.col("__res"), "__v", "__trid").join(ev.named.select(pl.col("__rid").alias("__trid"), "__nid"), on="__trid")
+        named = pairs.join(ev.in_quotes(pairs), on=["__nid", "__q"], how="semi").select("__row").unique()
         failing.append(by_ref.join(named, on="__row", how="anti").select("__row", "__v").unique())
     bad = pl.concat(failing).sort("__row")
     return listed(CITATIONS, "claim-in-quote", CLAIM_VALUE, bad,

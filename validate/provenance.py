@@ -13,9 +13,10 @@ import polars as pl
 
 from .archive import read_sources
 from .boundary import PACKAGE, attempt, rule_error, run_registered
+from .evidence import ID, Evidence, meaningful, phrase
 from .findings import Finding, listed, shorten
 from .model import CITATIONS, COUNTRIES, SOURCES, Field, Package, Table
-from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, meaningful, named_in, names_of, note_names, prepare
+from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, prepare
 from .registry import registered, rule
 from .text import WELL_FORMED_DATE, as_words, explained, has_number, precision_prefix, text_in_words, value_in_words
 from .types import parse, typed_values
@@ -63,32 +64,33 @@ def closest_passage(quote: str, text: str) -> str:
 def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
     """The names, dates (year, and month and day where given) and numbers a row states (columns marked `x-quoted`) are
     in its record's quotes, or its note explains them in a clause that starts with the column name (`column: ...`)."""
+    ev = quotes.evidence
     direct = package.cited_tables()
-    longs, cited, claimed, order = [], [], [], []
+    longs, claimed, order = [], [], []
     for name, frame in frames.items():
         table = package.tables[name]
         fields = [f for f in table.fields if f.quoted]
         if not fields or (quoted := quoted_by(package, table)) is None:
             continue
         key, cited_as = quoted
+        cited = name if name in direct else next(fk.resource for fk in table.foreign_keys if fk.fields == [table.cited_via])
         order += [(name, f.name) for f in fields]
-        longs.append(stated_facts(name, frame, key, fields))
-        cited.append(quotes.cites.select(pl.lit(name).alias("__table"), pl.col(cited_as).cast(pl.String).alias("__rec"), "__q").drop_nulls().unique())
+        longs.append(ev.rids(stated_facts(name, frame, key, fields), cited, "__rec", keep=True))  # a dangling record: no quote
         if name in direct:  # claims are about the cited record's own columns
-            claimed.append(claimed_values(quotes, cited_as, table, frame).select(pl.lit(name).alias("__table"), "__rec", "__column", "__v"))
+            claimed.append(ev.rids(claimed_values(quotes, cited_as, table, frame), name, "__rec").select("__rid", "__column", "__v"))
     if not longs:
         return []
     long = pl.concat(longs)
     # each distinct (value, quote) pair is searched once, every quoted column of every table together; a row passes where
     # one of its record's quotes has its value, or where a citation claims that value for that column
-    pairs = long.select("__table", "__rec", "__column", "__v", "__kind").unique().join(pl.concat(cited), on=["__table", "__rec"], how="left")
-    values = (pairs.select("__column", "__v", "__kind", "__q").drop_nulls().unique()
-              .join(quotes.distinct.select("__q", "words", "numbers", "dates"), on="__q"))
+    pairs = long.select("__rid", "__column", "__v", "__kind").unique().join(ev.cites.select("__rid", "__q").unique(), on="__rid")
+    values = (pairs.select("__column", "__v", "__kind", "__q").unique()
+              .join(quotes.distinct.select(pl.col("__q").cast(ID), "words", "numbers", "dates"), on="__q"))
     present = values.filter(value_in_words(pl.col("__kind"), pl.col("__v")).fill_null(False)).select("__column", "__v", "__q")
-    supported = pairs.join(present, on=["__column", "__v", "__q"], how="semi").select("__table", "__rec", "__column", "__v").unique()
-    failing = long.join(supported, on=["__table", "__rec", "__column", "__v"], how="anti")
+    supported = pairs.join(present, on=["__column", "__v", "__q"], how="semi").select("__rid", "__column", "__v").unique()
+    failing = long.join(supported, on=["__rid", "__column", "__v"], how="anti")
     if claimed:
-        failing = failing.join(pl.concat(claimed), on=["__table", "__rec", "__column", "__v"], how="anti")
+        failing = failing.join(pl.concat(claimed), on=["__rid", "__column", "__v"], how="anti")
     found: list[Finding] = []
     for name, column in order:
         bad = failing.filter((pl.col("__table") == name) & (pl.col("__column") == column)).select("__row", "__v").sort("__row")
@@ -131,19 +133,6 @@ def quoted_by(package: Package, table: Table) -> tuple[str, str] | None:
     return None
 
 
-def record_quotes(package: Package, frames: Frames, quotes: Quotes) -> dict[str, tuple[str, pl.DataFrame]]:
-    """For each cited or link table: (its key column, (key, __q, source_id) of the quotes its rows are checked against)."""
-    out = {}
-    for table in package.tables.values():
-        if table.name not in frames:
-            continue
-        if (quoted := quoted_by(package, table)) is None:
-            continue
-        key, cited_as = quoted
-        out[table.name] = (key, quotes.cites.select(pl.col(cited_as).alias(key), "__q", "source_id").drop_nulls([key]).unique())
-    return out
-
-
 @rule("relation-not-in-quote", "provenance")
 def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
     """Every foreign key that names an actor or a thing (a table with `x-names`) is supported by the quotes of its row's
@@ -152,45 +141,42 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
     that record, as whole words (its name, acronym or any of its aliases, never a generic word alone). Swapping a party,
     member, participant, event, series, programme, parent or organiser for another record therefore fails, explained
     or not."""
-    names = names_of(package, frames)
-    if not names:
-        return []
-    # every link of every table in one frame, its key tagged with the table it refers to ("resource\x1fkey"), so that the
-    # joins run once for the package, not once per foreign key
-    tagged = pl.concat([df.select(pl.concat_str([pl.lit(res + "\x1f"), pl.col("__key")]).alias("__key"), "__name", "__source")
-                        for res, df in names.items()])
-    links, cited_all, order = [], [], []
-    for name, (key, cited) in record_quotes(package, frames, quotes).items():
-        table, frame = package.tables[name], frames[name]
+    ev = quotes.evidence
+    named_tables = set(ev.records.join(ev.named.select("__rid").unique(), on="__rid", how="semi").get_column("__res").unique())
+    direct = package.cited_tables()
+    links, order = [], []
+    for table in package.tables.values():
+        if table.name not in frames or (quoted := quoted_by(package, table)) is None:
+            continue
+        key = quoted[0]
+        cited = table.name if table.name in direct else next(fk.resource for fk in table.foreign_keys if fk.fields == [table.cited_via])
+        frame = frames[table.name]
         note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
         columns = [f.name for f in table.fields]
-        cited_all.append(cited.select(pl.lit(name).alias("__table"), pl.col(key).cast(pl.String).alias("__rec"), "__q", "source_id"))
         for fk in table.foreign_keys:
-            if len(fk.fields) != 1 or fk.resource not in names or fk.fields[0] in (table.cited_via, key):
+            if len(fk.fields) != 1 or fk.resource not in named_tables or fk.fields[0] in (table.cited_via, key):
                 continue
             column = fk.fields[0]
-            order.append((name, column, fk.resource))
-            links.append(frame.with_row_index("__row").filter(pl.col(column).is_not_null())
-                         .select(pl.lit(name).alias("__table"), pl.lit(column).alias("__column"), "__row",
-                                 pl.col(key).cast(pl.String).alias("__rec"), pl.col(column).cast(pl.String).alias("__value"),
-                                 pl.concat_str([pl.lit(fk.resource + "\x1f"), pl.col(column).cast(pl.String)]).alias("__key"),
-                                 clause_of(note, column, columns).alias("__clause")))
+            order.append((table.name, column, fk.resource))
+            rows = frame.with_row_index("__row").filter(pl.col(column).is_not_null()).select(
+                pl.lit(table.name).alias("__table"), pl.lit(column).alias("__column"), "__row", pl.col(key).cast(pl.String).alias("__rec"),
+                pl.col(column).cast(pl.String).alias("__value"), clause_of(note, column, columns).alias("__clause"))
+            links.append(ev.rids(ev.rids(rows, fk.resource, "__value", "__trid"), cited, "__rec", "__crid"))
     if not links:
         return []
-    rows = (pl.concat(links).with_row_index("__link")
-            .join(tagged.select("__key").unique(), on="__key", how="semi"))  # a dangling key is foreign-key's
-    pairs = rows.select("__table", "__rec", "__key").unique().join(pl.concat(cited_all), on=["__table", "__rec"])
-    # own names on the key alone; an alias on (key, its source): never every alias of a record times every quote
-    candidates = pl.concat([
-        pairs.join(tagged.filter(pl.col("__source").is_null()).select("__key", "__name"), on="__key"),
-        pairs.join(tagged.filter(pl.col("__source").is_not_null()).select("__key", "__name", pl.col("__source").alias("source_id")),
-                   on=["__key", "source_id"])], how="diagonal_relaxed")
-    tests = candidates.select("__name", "__q").unique().join(quotes.distinct.select("__q", "words"), on="__q")
-    present = tests.filter(text_in_words(pl.col("__name")).fill_null(False)).select("__name", "__q")
-    supported = candidates.join(present, on=["__name", "__q"], how="semi").select("__table", "__rec", "__key").unique()
-    failing = rows.join(supported, on=["__table", "__rec", "__key"], how="anti")
-    explained = named_in(failing.drop("__row").rename({"__link": "__row"}), "__clause", note_names(tagged))
-    failing = failing.join(explained.rename({"__row": "__link"}), on="__link", how="anti")
+    rows = pl.concat(links).with_row_index("__link")
+    # the quotes of each citing record; the linked record's own names on its ID alone, an alias on (ID, its source)
+    pairs = rows.select("__crid", "__trid").unique().join(ev.cites.select(pl.col("__rid").alias("__crid"), "__q", "__sid"), on="__crid")
+    own = ev.named.filter(pl.col("__sid").is_null()).select(pl.col("__rid").alias("__trid"), "__nid")
+    alias = ev.named.filter(pl.col("__sid").is_not_null()).select(pl.col("__rid").alias("__trid"), "__nid", "__sid")
+    candidates = pl.concat([pairs.join(own, on="__trid").select("__crid", "__trid", "__nid", "__q"),
+                            pairs.join(alias, on=["__trid", "__sid"]).select("__crid", "__trid", "__nid", "__q")])
+    supported = candidates.join(ev.in_quotes(candidates), on=["__nid", "__q"], how="semi").select("__crid", "__trid").unique()
+    failing = rows.join(supported, on=["__crid", "__trid"], how="anti")
+    # a note clause explains a link only if it names the linked record (never by a generic word alone)
+    named = ev.named.join(ev.names.filter("__meaningful").select("__nid"), on="__nid").select(pl.col("__rid").alias("__trid"), "__nid").unique()
+    explained = ev.in_text(failing.select("__link", "__trid", "__clause").join(named, on="__trid"), "__clause", "__nid")
+    failing = failing.join(explained.select("__link").unique(), on="__link", how="anti")
     found: list[Finding] = []
     for name, column, resource in order:
         bad = failing.filter((pl.col("__table") == name) & (pl.col("__column") == column)).select("__row", "__value").sort("__row")
@@ -200,38 +186,33 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
     return found
 
 
-def stated_values(package: Package, frames: Frames, names: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """For each directly cited table: (key, value, kind) for every value its records state: their quoted fields and
-    names, and the names of the records their foreign keys and their link rows' foreign keys refer to. An alias counts
-    here whatever source it was found in (quote-supports-row asks only that the quote names the row in some way), so each
-    record's names are made distinct before a reference is joined to them: a country named by many sources multiplies
-    the references to it by its distinct names, not by its alias rows."""
-    distinct = {res: df.select(pl.col("__key").alias("__ref"), pl.col("__name").alias("__v")).unique() for res, df in names.items()}
-    out: dict[str, pl.DataFrame] = {}
+def record_evidence(package: Package, frames: Frames, ev: Evidence) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What each directly cited record states, as quote-supports-row accepts it: (__rid, __nid) the names of the record
+    and of the records its foreign keys and its link rows' foreign keys refer to (an alias of any source: the rule asks
+    only that the quote names the row in some way; never a generic name alone), and (__rid, __v, __kind) the values of
+    its quoted fields and its link rows' names. A country named by many sources adds its distinct names once to each
+    record that refers to it, not once per alias row."""
+    named = ev.named.join(ev.names.filter("__meaningful").select("__nid"), on="__nid").select("__rid", "__nid").unique()
+    names, literals = [named], []
     for name in package.cited_tables():
         if name not in frames:
             continue
         table = package.tables[name]
-        key = table.primary_key[0]
-        parts = []
-        sources = [(table, frames[name], key)] + [(t, frames[t.name], t.cited_via) for t in package.tables.values()
-                                                  if t.cited_via and t.name in frames and any(fk.fields == [t.cited_via] and fk.resource == name
-                                                                                               for fk in t.foreign_keys)]
-        if name in distinct:  # the record's own names and aliases
-            parts.append(distinct[name].select(pl.col("__ref").alias("__key"), "__v", pl.lit("text").alias("__kind")))
-        for tab, frame, via in sources:
+        parts = [(table, frames[name], table.primary_key[0])] + [
+            (t, frames[t.name], t.cited_via) for t in package.tables.values()
+            if t.cited_via and t.name in frames and any(fk.fields == [t.cited_via] and fk.resource == name for fk in t.foreign_keys)]
+        for tab, frame, via in parts:
+            recs = ev.rids(frame, name, via)
             for f in tab.fields:
-                if f.quoted or f.name in tab.names:
-                    kind = f.quoted.kind if f.quoted else "text"
-                    parts.append(frame.select(pl.col(via).cast(pl.String).alias("__key"), pl.col(f.name).cast(pl.String).alias("__v"),
-                                              pl.lit(kind).alias("__kind")))
+                if f.quoted or (f.name in tab.names and tab is not table):
+                    literals.append(recs.select("__rid", pl.col(f.name).cast(pl.String).alias("__v"), pl.lit(f.quoted.kind if f.quoted else "text").alias("__kind")))
             for fk in tab.foreign_keys:
-                if len(fk.fields) == 1 and fk.resource in distinct and fk.fields[0] not in (via, tab.cited_via):
-                    refs = frame.select(pl.col(via).cast(pl.String).alias("__key"), pl.col(fk.fields[0]).cast(pl.String).alias("__ref"))
-                    parts.append(refs.unique().join(distinct[fk.resource], on="__ref").select("__key", "__v", pl.lit("text").alias("__kind")))
-        empty = pl.DataFrame(schema={"__key": pl.String, "__v": pl.String, "__kind": pl.String})
-        out[name] = pl.concat(parts).drop_nulls(["__key", "__v"]).unique() if parts else empty
-    return out
+                if len(fk.fields) == 1 and fk.fields[0] not in (via, tab.cited_via):
+                    refs = ev.rids(recs.select("__rid", pl.col(fk.fields[0]).alias("__ref")).drop_nulls().unique(), fk.resource, "__ref", "__trid")
+                    names.append(refs.join(named.rename({"__rid": "__trid"}), on="__trid").select("__rid", "__nid"))
+    values = pl.concat(literals).drop_nulls().unique() if literals else pl.DataFrame(schema={"__rid": ID, "__v": pl.String, "__kind": pl.String})
+    generic = [v for v in values.filter(pl.col("__kind") == "text").get_column("__v").unique().to_list() if not meaningful(v)]
+    return pl.concat(names).unique(), values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in(generic)))
 
 
 @rule("quote-supports-row", "provenance")
@@ -239,28 +220,23 @@ def quote_supports_row(package: Package, frames: Frames, quotes: Quotes) -> list
     """Each citation's quote contains at least one value its record states: its name, title, acronym or an alias, the
     name of a record it refers to, a date's year, or a number. Articles and generic nouns alone ('the', 'Agency') never
     count as evidence. A claim (a citation with `claim_column`) is checked by claim-in-quote instead."""
-    names = names_of(package, frames)
-    found_rows = []
-    for name, values in stated_values(package, frames, names).items():
-        cited_as = package.cited_tables()[name]
-        text_values = values.filter(pl.col("__kind") == "text").get_column("__v").unique().to_list()
-        generic = [v for v in text_values if not meaningful(v)]
-        values = values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in(generic)))
-        cites = quotes.cites.filter(pl.col(CLAIM_COLUMN).is_null()).select("__row", pl.col(cited_as).alias("__key"), "__q").drop_nulls("__key")
-        pairs = cites.select("__key", "__q").unique()
-        candidates = pairs.join(values, on="__key")
-        tests = candidates.select("__v", "__kind", "__q").unique().join(quotes.distinct.select("__q", "words", "numbers"), on="__q")
-        v = pl.col("__v")
-        hit = (pl.when(pl.col("__kind") == "text").then(text_in_words(v)).when(pl.col("__kind") == "date").then(has_number(v.str.slice(0, 4)))
-               .otherwise(has_number(v)))
-        present = tests.filter(hit.fill_null(False)).select("__v", "__q")
-        supported_pairs = candidates.join(present, on=["__v", "__q"], how="semi").select("__key", "__q").unique()
-        supported = cites.join(supported_pairs, on=["__key", "__q"], how="semi").select("__row")
-        found_rows.append(cites.join(supported, on="__row", how="anti").select("__row"))
-    failing = pl.concat(found_rows).unique().sort("__row") if found_rows else pl.DataFrame()
+    ev = quotes.evidence
+    cites = ev.cites.filter(~pl.col("__claim")).select("__row", "__rid", "__q")
+    pairs = cites.select("__rid", "__q").unique()
+    names, values = record_evidence(package, frames, ev)
+    by_name = pairs.join(names, on="__rid")
+    by_value = pairs.join(values, on="__rid")
+    tests = by_value.select("__v", "__kind", "__q").unique().join(quotes.distinct.select(pl.col("__q").cast(ID), "words", "numbers"), on="__q")
+    v = pl.col("__v")
+    hit = (pl.when(pl.col("__kind") == "text").then(text_in_words(v)).when(pl.col("__kind") == "date").then(has_number(v.str.slice(0, 4)))
+           .otherwise(has_number(v)))
+    present = tests.filter(hit.fill_null(False)).select("__v", "__kind", "__q")
+    supported = pl.concat([by_name.join(ev.in_quotes(by_name), on=["__nid", "__q"], how="semi").select("__rid", "__q"),
+                           by_value.join(present, on=["__v", "__kind", "__q"], how="semi").select("__rid", "__q")])
+    failing = cites.join(supported, on=["__rid", "__q"], how="anti").select("__row").unique().sort("__row")
     if failing.height == 0:
         return []
-    failing = failing.join(frames[CITATIONS].with_row_index("__row").select("__row", "citation_id"), on="__row")
+    failing = failing.join(frames[CITATIONS].with_row_index("__row").select(pl.col("__row").cast(ID), "citation_id"), on="__row")
     return listed(CITATIONS, "quote-supports-row", "quote", failing,
                   "{value!r}: the quote contains no name, date or number its record states; quote the sentence that states it")
 
@@ -268,20 +244,23 @@ def quote_supports_row(package: Package, frames: Frames, quotes: Quotes) -> list
 @rule("alias-not-in-source", "provenance")
 def alias_not_in_source(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
     """Each alternative name occurs, as whole words, in the archived source it is recorded from."""
-    found: list[Finding] = []
-    words = dict(pl.DataFrame({"digest": list(quotes.texts), "text": list(quotes.texts.values())}, schema={"digest": pl.String, "text": pl.String})
-                 .select("digest", as_words(pl.col("text").str.to_lowercase())).iter_rows())
+    parts = {}
     for table in package.tables.values():
-        if not table.aliases or table.name not in frames:
-            continue
-        alias, source = table.aliases["alias"], table.aliases["source"]
-        rows = (frames[table.name].with_row_index("__row").select("__row", pl.col(alias).alias("__v"), pl.col(source).alias("source_id"))
-                .join(quotes.digests, on="source_id").drop_nulls("__v"))
-        if rows.height == 0:
-            continue
-        rows = rows.with_columns(words=pl.col("digest").replace_strict(words, default=""))
-        failing = rows.filter(~text_in_words(pl.col("__v"))).select("__row", "__v").sort("__row")
-        found += listed(table.name, "alias-not-in-source", alias, failing, "{value!r} does not occur, as whole words, in its source")
+        if table.aliases and table.name in frames:
+            alias, source = table.aliases["alias"], table.aliases["source"]
+            parts[(table.name, alias)] = (frames[table.name].with_row_index("__row")
+                                          .select("__row", pl.col(alias).cast(pl.String).alias("__v"), pl.col(source).cast(pl.String).alias("source_id"))
+                                          .drop_nulls("__v").join(quotes.digests, on="source_id"))
+    # the words of only the texts an alias is recorded from, each once; each distinct alias folded once
+    needed = sorted({d for rows in parts.values() for d in rows.get_column("digest").unique().to_list()})
+    words = (pl.DataFrame({"digest": needed, "text": [quotes.texts[d] for d in needed]}, schema={"digest": pl.String, "text": pl.String})
+             .select("digest", words=as_words(pl.col("text").str.to_lowercase())))
+    found: list[Finding] = []
+    for (name, alias), rows in parts.items():
+        said = rows.select("__v").unique().with_columns(__phrase=phrase(pl.col("__v")))
+        failing = (rows.join(said, on="__v").join(words, on="digest").filter(~pl.col("words").str.contains(pl.col("__phrase"), literal=True))
+                   .select("__row", "__v").sort("__row"))
+        found += listed(name, "alias-not-in-source", alias, failing, "{value!r} does not occur, as whole words, in its source")
     return found
 
 
@@ -291,7 +270,11 @@ def alias_not_stated(package: Package, frames: Frames, quotes: Quotes) -> list[F
     own names (its `x-names`: name, acronym, local or former name), as whole words; or the alias row's note explains
     the record's column (`agency_id: ...`) in a clause that names both. An alias moved to another record therefore
     fails, as a swapped relation does."""
-    names = names_of(package, frames)
+    ev = quotes.evidence
+    named_tables = set(ev.records.join(ev.named.select("__rid").unique(), on="__rid", how="semi").get_column("__res").unique())
+    own = ev.named.filter(pl.col("__sid").is_null()).select(pl.col("__rid").alias("__trid"), pl.col("__nid").alias("__onid"))
+    source_quotes = ev.sids(quotes.cites.select("source_id", pl.col("__q").cast(ID)).unique()).select("__sid", "__q")
+    alias_ids = ev.names.select(pl.col("__name").alias("__alias"), pl.col("__nid").alias("__anid"))
     found: list[Finding] = []
     for table in package.tables.values():
         if not table.aliases or table.name not in frames:
@@ -301,26 +284,24 @@ def alias_not_stated(package: Package, frames: Frames, quotes: Quotes) -> list[F
         note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
         columns = [f.name for f in table.fields]
         for fk in table.foreign_keys:
-            if len(fk.fields) != 1 or fk.resource not in names or fk.fields[0] == source:
+            if len(fk.fields) != 1 or fk.resource not in named_tables or fk.fields[0] == source:
                 continue
             column = fk.fields[0]
             rows = (frame.with_row_index("__row").filter(pl.col(column).is_not_null() & pl.col(alias).is_not_null())
                     .select("__row", pl.col(column).cast(pl.String).alias("__key"), pl.col(alias).cast(pl.String).alias("__alias"),
-                            pl.col(source).cast(pl.String).alias("source_id"), clause_of(note, column, columns).alias("__clause"))
-                    .join(names[fk.resource].select("__key").unique(), on="__key", how="semi"))  # a dangling key is foreign-key's
+                            pl.col(source).cast(pl.String).alias("source_id"), clause_of(note, column, columns).alias("__clause")))
+            rows = ev.sids(ev.rids(rows, fk.resource, "__key", "__trid")).join(alias_ids, on="__alias")  # a dangling key is foreign-key's
             if rows.height == 0:
                 continue
-            own = names[fk.resource].filter(pl.col("__source").is_null()).select("__key", "__name")
-            # the quotes of the alias's source that have the alias, on (alias, source); then the record's names in those
-            having = (rows.select("__alias", "source_id").unique().join(quotes.cites.select("source_id", "__q").unique(), on="source_id")
-                      .join(quotes.distinct.select("__q", "words"), on="__q").filter(text_in_words(pl.col("__alias")).fill_null(False))
-                      .select("__alias", "source_id", "__q"))
-            candidates = rows.select("__key", "__alias", "source_id").unique().join(having, on=["__alias", "source_id"]).join(own, on="__key")
-            present = (candidates.select("__name", "__q").unique().join(quotes.distinct.select("__q", "words"), on="__q")
-                       .filter(text_in_words(pl.col("__name")).fill_null(False)).select("__name", "__q"))
-            stated = candidates.join(present, on=["__name", "__q"], how="semi").select("__key", "__alias", "source_id").unique()
-            failing = rows.join(stated, on=["__key", "__alias", "source_id"], how="anti")
-            failing = failing.join(named_in(failing, "__clause", own, "__alias"), on="__row", how="anti")
+            # the quotes of the alias's source that have the alias; then the record's own names in those
+            having = rows.select("__anid", "__sid").unique().join(source_quotes, on="__sid")
+            having = having.join(ev.in_quotes(having.rename({"__anid": "__nid"})).rename({"__nid": "__anid"}), on=["__anid", "__q"], how="semi")
+            candidates = rows.select("__trid", "__anid", "__sid").unique().join(having, on=["__anid", "__sid"]).join(own, on="__trid")
+            present = ev.in_quotes(candidates.select(pl.col("__onid").alias("__nid"), "__q")).rename({"__nid": "__onid"})
+            stated = candidates.join(present, on=["__onid", "__q"], how="semi").select("__trid", "__anid", "__sid").unique()
+            failing = rows.join(stated, on=["__trid", "__anid", "__sid"], how="anti")
+            explained = ev.in_text(failing.select("__row", "__trid", "__anid", "__clause").join(own, on="__trid"), "__clause", "__onid", "__anid")
+            failing = failing.join(explained.select("__row").unique(), on="__row", how="anti")
             found += listed(table.name, "alias-not-stated", column, failing.select("__row", "__key", "__alias").sort("__row"),
                             f"{{value!r}}: no quote of the alias's source has both {{__alias!r}} and a name of this {fk.resource} record, "
                             f"and no '{column}:' clause of the note names both",

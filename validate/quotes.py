@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from .evidence import Evidence, build
 from .model import CITATIONS, SOURCES, Package
 from .text import as_words, fold_expr, text_in_words, with_words
 
@@ -28,6 +29,7 @@ class Quotes:
     cites: pl.DataFrame  # one row per citation: __row, its record keys, source_id, __q, published_date, claim_column, claim_value
     digests: pl.DataFrame  # source_id, digest: for the sources that could be read (identical files share a digest)
     texts: dict[str, str]  # digest -> folded archived text
+    evidence: Evidence  # the records, their names and their citations on integer keys (evidence.py)
 
 
 def prepare(package: Package, frames: Frames, digests: pl.DataFrame, texts: dict[str, str]) -> Quotes:
@@ -41,7 +43,7 @@ def prepare(package: Package, frames: Frames, digests: pl.DataFrame, texts: dict
     cites = (citations.with_row_index("__row").select("__row", *keys, "source_id", "quote", *claims)
              .join(distinct.select("quote", "__q"), on="quote", how="left").drop("quote")
              .join(sources.select("source_id", published), on="source_id", how="left"))
-    return Quotes(distinct, cites, digests, texts)
+    return Quotes(distinct, cites, digests, texts, build(package, frames, names_of(package, frames), cites, distinct))
 
 
 # names_of for the run in progress: five rules of three modules read it. Kept beside the package and frames it was made
@@ -91,24 +93,6 @@ def clause_of(note: pl.Expr, column: str, columns: list[str]) -> pl.Expr:
     cut = pl.concat_str([pl.lit(CUT), note.str.replace_many(heads, [f"{h[0]}{CUT}{h[2:]}" for h in heads])])
     head = f"{column}:"
     return cut.str.split(CUT).list.eval(pl.element().filter(pl.element().str.starts_with(head))).list.eval(pl.element().str.slice(len(head))).list.join(" ")
-
-
-GENERIC = frozenset(["the", "a", "an", "of", "and", "on", "in", "for", "to", "at", "by", "with", "its", "their", "this", "that",
-                     "agency", "agencies", "committee", "commission", "council", "organization", "organisation", "office", "ministry",
-                     "government", "side", "parties", "party", "event", "conference", "meeting", "forum", "program", "programme",
-                     "project", "centre", "center", "country", "countries", "state", "states"])
-
-
-def meaningful(value: str) -> bool:
-    """A text value is evidence only if it has a word beyond articles, prepositions and generic nouns ('the Agency')."""
-    return any(w not in GENERIC for w in value.lower().replace("-", " ").split())
-
-
-def note_names(names: pl.DataFrame) -> pl.DataFrame:
-    """(__key, __name): the names and aliases (of any source) a note may name a record by; never a generic one alone
-    ('the Agency', 'the Committee'), which would name many."""
-    distinct = names.get_column("__name").unique().to_list()
-    return names.filter(pl.col("__name").is_in([n for n in distinct if meaningful(n)])).select("__key", "__name").unique()
 
 
 def named_in(rows: pl.DataFrame, text: str, names: pl.DataFrame, *also: str) -> pl.DataFrame:

@@ -1,0 +1,116 @@
+"""The evidence the provenance and claim rules share, on integer keys, built once per run.
+
+Four rules ask the same question in different shapes: does a quote name a record? (relation-not-in-quote: the record a
+link points to, in the quotes of the row's record; quote-supports-row: any record a citation's record states;
+alias-not-stated: an alias and a name of its record, in quotes of the alias's source; claim-in-quote: the record a
+claimed reference names.) They shared the names (quotes.names_of) but each joined them on text keys and folded every
+candidate name again, row by row. Here every record is a number (`__rid`), every distinct name or alias is a number
+(`__nid`) folded into words once, every source a number (`__sid`), and whether a name occurs in a quote is answered
+once per (name, quote) pair for the whole run (`names_in_quotes`), whichever rule asks first.
+
+Not a rule module: quotes.prepare builds it; provenance.py and claims.py read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from .model import Package
+from .text import as_words, fold_expr
+
+Frames = dict[str, pl.DataFrame]
+ID = pl.UInt32
+GENERIC = frozenset(["the", "a", "an", "of", "and", "on", "in", "for", "to", "at", "by", "with", "its", "their", "this", "that",
+                     "agency", "agencies", "committee", "commission", "council", "organization", "organisation", "office", "ministry",
+                     "government", "side", "parties", "party", "event", "conference", "meeting", "forum", "program", "programme",
+                     "project", "centre", "center", "country", "countries", "state", "states"])
+
+
+def meaningful(value: str) -> bool:
+    """A text value is evidence only if it has a word beyond articles, prepositions and generic nouns ('the Agency')."""
+    return any(w not in GENERIC for w in value.lower().replace("-", " ").split())
+
+
+def phrase(text: pl.Expr) -> pl.Expr:
+    """' words ' of a value as text_in_words searches it: folded, lowercased, punctuation to spaces."""
+    return as_words(fold_expr(text).str.to_lowercase())
+
+
+@dataclass
+class Evidence:
+    records: pl.DataFrame  # __rid, __res (table), __key: every record of a table with names or cited directly
+    names: pl.DataFrame  # __nid, __name, __phrase, __meaningful: every distinct name, acronym and alias
+    named: pl.DataFrame  # __rid, __nid, __sid (null: the record's own name): what each record is named, by source
+    sources: pl.DataFrame  # __sid, source_id
+    cites: pl.DataFrame  # __row, __rid, __sid, __q, __claim: each citation once for each record it cites
+    words: pl.DataFrame  # __q, words: each distinct quote's words
+    present: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"__nid": ID, "__q": ID}))
+    tested: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"__nid": ID, "__q": ID}))
+
+    def rids(self, frame: pl.DataFrame, res: str | pl.Expr, key: str, alias: str = "__rid", keep: bool = False) -> pl.DataFrame:
+        """`frame` with the record ID of (res, frame[key]) as `alias`; rows whose key names no record are dropped (a
+        dangling key is foreign-key's finding), or kept with a null ID where `keep`."""
+        res_expr = pl.lit(res) if isinstance(res, str) else res
+        tagged = frame.with_columns(__res_=res_expr, __key_=pl.col(key).cast(pl.String))
+        return (tagged.join(self.records.rename({"__rid": alias, "__res": "__res_", "__key": "__key_"}), on=["__res_", "__key_"],
+                            how="left" if keep else "inner", maintain_order="left" if keep else "none").drop("__res_", "__key_"))
+
+    def sids(self, frame: pl.DataFrame, column: str = "source_id") -> pl.DataFrame:
+        """`frame` with `__sid` for its source ID column (null where no such source)."""
+        return frame.join(self.sources, left_on=column, right_on="source_id", how="left", coalesce=True)
+
+    def in_quotes(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        """(__nid, __q) of `pairs` whose name occurs in the quote as whole words. Each pair is searched once per run: the
+        answers of earlier calls are kept and only new pairs are searched."""
+        pairs = pairs.select(pl.col("__nid").cast(ID), pl.col("__q").cast(ID)).unique()
+        new = pairs.join(self.tested, on=["__nid", "__q"], how="anti")
+        if new.height:
+            hits = (new.join(self.names.select("__nid", "__phrase"), on="__nid").join(self.words, on="__q")
+                    .filter(pl.col("words").str.contains(pl.col("__phrase"), literal=True)).select("__nid", "__q"))
+            self.tested = pl.concat([self.tested, new])
+            self.present = pl.concat([self.present, hits])
+        return self.present.join(pairs, on=["__nid", "__q"], how="semi")
+
+    def in_text(self, rows: pl.DataFrame, text: str, *names: str) -> pl.DataFrame:
+        """The rows whose `text` column holds, as whole words, the name of each `names` column (name IDs)."""
+        rows = rows.filter(pl.col(text).str.len_chars() > 0)
+        said = rows.join(rows.select(text).unique().with_columns(__said=phrase(pl.col(text))), on=text)  # each distinct text folded once
+        hit = pl.lit(True)
+        for i, column in enumerate(names):
+            said = said.join(self.names.select(pl.col("__nid").alias(column), pl.col("__phrase").alias(f"__p{i}")), on=column)
+            hit = hit & pl.col("__said").str.contains(pl.col(f"__p{i}"), literal=True)
+        return said.filter(hit.fill_null(False)).drop("__said", *[f"__p{i}" for i in range(len(names))])
+
+
+def build(package: Package, frames: Frames, names: dict[str, pl.DataFrame], cites: pl.DataFrame, distinct: pl.DataFrame) -> Evidence:
+    """The run's evidence, from quotes.names_of's (__key, __name, __source) by table, Quotes.cites and Quotes.distinct."""
+    direct = package.cited_tables()
+    keyed = {}
+    for res in {*names, *direct}:
+        table = package.tables.get(res)
+        if res in names:
+            keyed[res] = names[res].select("__key")
+        elif table is not None and res in frames and len(table.primary_key) == 1:
+            keyed[res] = frames[res].select(pl.col(table.primary_key[0]).cast(pl.String).alias("__key"))
+    empty_records = pl.DataFrame(schema={"__res": pl.String, "__key": pl.String})
+    records = (pl.concat([k.select(pl.lit(res).alias("__res"), "__key") for res, k in sorted(keyed.items())]) if keyed else empty_records)
+    records = records.drop_nulls().unique(maintain_order=True).with_row_index("__rid").with_columns(pl.col("__rid").cast(ID))
+    source_ids = pl.concat([cites.select("source_id"), *[df.select(pl.col("__source").alias("source_id")) for df in names.values()]])
+    sources = source_ids.drop_nulls().unique(maintain_order=True).with_row_index("__sid").with_columns(pl.col("__sid").cast(ID))
+    all_names = pl.concat([df.select("__name") for df in names.values()]) if names else pl.DataFrame(schema={"__name": pl.String})
+    distinct_names = all_names.unique(maintain_order=True).with_row_index("__nid").with_columns(pl.col("__nid").cast(ID))
+    useful = [n for n in distinct_names.get_column("__name").to_list() if meaningful(n)]
+    name_table = distinct_names.with_columns(__phrase=phrase(pl.col("__name")), __meaningful=pl.col("__name").is_in(useful))
+    ev = Evidence(records, name_table, pl.DataFrame(), sources, pl.DataFrame(),
+                  distinct.select(pl.col("__q").cast(ID), "words"))
+    named = [ev.sids(ev.rids(df, res, "__key"), "__source").join(distinct_names, on="__name").select("__rid", "__nid", "__sid")
+             for res, df in names.items()]
+    ev.named = pl.concat(named).unique() if named else pl.DataFrame(schema={"__rid": ID, "__nid": ID, "__sid": ID})
+    long = [ev.sids(ev.rids(cites.select("__row", pl.col(column).alias("__key"), "source_id", "__q", __claim=pl.col("claim_column").is_not_null())
+                            .drop_nulls("__key"), res, "__key"))
+            .select(pl.col("__row").cast(ID), "__rid", "__sid", pl.col("__q").cast(ID), "__claim")
+            for res, column in direct.items() if column in cites.columns]
+    ev.cites = pl.concat(long) if long else pl.DataFrame(schema={"__row": ID, "__rid": ID, "__sid": ID, "__q": ID, "__claim": pl.Boolean})
+    return ev
