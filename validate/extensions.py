@@ -52,6 +52,7 @@ SCHEMA_KEYS: dict[str, Any] = {
     "x-rules": {"type": "array", "items": {"type": "object", "required": ["rule"], "properties": {"rule": {"enum": list(RULE_KINDS)}}}},
     "x-cited-via": NAME,
     "x-must-be-referenced": {"type": "boolean"},
+    "x-cited-where-stated": {"type": "boolean"},
     "x-names": SOME_COLUMNS,
     "x-aliases": {"type": "object", "properties": {"alias": NAME, "source": NAME}, "required": ["alias", "source"], "additionalProperties": False},
     "x-retired-ids": {"type": "object", "properties": {"old": NAME, "new": NAME, "version": NAME}, "required": ["old", "new", "version"],

@@ -47,7 +47,8 @@ def foreign_key(package: Package, frames: Frames) -> list[Finding]:
 
 @rule("uncited", "integrity")
 def uncited(package: Package, frames: Frames) -> list[Finding]:
-    """Every record of a fact table has at least one citation."""
+    """Every record of a fact table has at least one citation. A table of reference data marked `x-cited-where-stated`
+    (the ISO countries) needs one only for a row that fills a column its sources state (an `x-quoted` column)."""
     citations = frames.get(CITATIONS)
     if citations is None:
         return []
@@ -58,7 +59,11 @@ def uncited(package: Package, frames: Frames) -> list[Finding]:
             continue
         pk = package.tables[table].primary_key[0]
         cited = citations.select(pl.col(column).alias(pk)).drop_nulls().unique()
-        missing = frame.with_row_index("__row").join(cited, on=pk, how="anti").select("__row", pk).sort("__row")
+        rows = frame.with_row_index("__row")
+        if package.tables[table].schema.get("x-cited-where-stated") is True:
+            stated = [pl.col(f.name).is_not_null() for f in package.tables[table].fields if f.quoted and f.name in frame.columns]
+            rows = rows.filter(pl.any_horizontal(stated)) if stated else rows.clear()
+        missing = rows.join(cited, on=pk, how="anti").select("__row", pk).sort("__row")
         found += listed(table, "uncited", pk, missing, "{value!r} has no citation in citations: add one with its source and verbatim quote")
     return found
 

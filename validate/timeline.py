@@ -148,6 +148,8 @@ EVENT_START = ("start_date", "latest_date")
 BEGINNINGS = (
     Beginning("memberships", ("start_date",), ("body_agency_id",), "founded_date", "the body it joins was founded"),
     Beginning("memberships", ("start_date",), ("member_agency_id",), "founded_date", "its member was founded"),
+    Beginning("memberships", ("start_date",), ("member_country_id",), "established_date", "its member state came into being"),
+    Beginning("agreement_actions", ("action_date",), ("country_id",), "established_date", "the state came into being"),
     Beginning("events", EVENT_START, ("series_id",), "since", "its series began"),
     Beginning("events", EVENT_START, ("series_id", "body_agency_id"), "founded_date", "the body of its series was founded"),
     Beginning("events", EVENT_START, ("parent_event_id",), "series_since", "the series it is part of was first held"),
@@ -189,9 +191,9 @@ def before_founding(package: Package, frames: Frames) -> list[Finding]:
     """Nothing starts before what it belongs to began: a membership before the body it joins, or its member organisation,
     was founded (`founded_date`); an event before its series began (the series' `since`, or the parent event's
     `series_since`), before the event it is part of began, or before the body holding its series was founded; a series
-    before its body was founded. An event without `start_date` is compared by its `latest_date`, the latest day it can
-    have begun. Partial dates compare by their intervals: only a start that cannot be on or after the beginning is
-    reported. (A member state's own beginning is not checked: the countries table has no date.)"""
+    before its body was founded; a state's membership, or its act on a treaty, before the state came into being (its
+    `established_date`). An event without `start_date` is compared by its `latest_date`, the latest day it can have
+    begun. Partial dates compare by their intervals: only a start that cannot be on or after the beginning is reported."""
     found: list[Finding] = []
     for begin in BEGINNINGS:
         rows = reached(package, frames, begin)

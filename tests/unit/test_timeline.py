@@ -46,7 +46,8 @@ def test_the_day_of_the_run_can_be_fixed():
     frames = {t.name: check_table(t).frame for t in package.tables.values()}
     assert not [f for f in timeline.check(package, frames, today=dt.date(2025, 6, 2)) if f.rule == "consulted-date"]
     late = [f for f in timeline.check(package, frames, today=dt.date(2025, 6, 1)) if f.rule == "consulted-date"]
-    assert [(f.table, f.line, f.column, f.value) for f in late] == [("sources", 4, "url_checked_date", "2025-06-02")]
+    assert [(f.table, f.line, f.column, f.value) for f in late] == [("sources", 4, "url_checked_date", "2025-06-02"),
+                                                                     ("sources", 5, "url_checked_date", "2025-06-02")]
 
 
 def test_every_state_act_the_schema_allows_has_its_place_in_the_order():
@@ -57,3 +58,19 @@ def test_every_state_act_the_schema_allows_has_its_place_in_the_order():
     schema = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "agreement_actions.schema.json").read_text("utf-8"))
     (action,) = [f for f in schema["fields"] if f["name"] == "action"]
     assert set(action["constraints"]["enum"]) == set(timeline.STATE_ACTS)
+
+
+@pytest.mark.parametrize(("table", "key", "column", "early", "fits"), [
+    ("agreement_actions", "kaz-outer-space-treaty-accession", "action_date", "1990", "1991"),  # Kazakhstan: 1991-12-16
+    ("memberships", "uzb-copuos", "start_date", "1991-07", "1991-08"),  # Uzbekistan: 1991-08-31
+])
+def test_no_state_acts_or_joins_before_it_came_into_being(package, table, key, column, early, fits):
+    from conftest import run_validator
+    from edit import line_of, set_cell
+
+    set_cell(package, table, key, column, fits)  # a year that holds the day the state came into being
+    assert not run_validator(package).at("before-founding")
+    set_cell(package, table, key, column, early)
+    found = run_validator(package).at("before-founding")
+    assert [(f["table"], f["line"], f["column"], f["value"]) for f in found] == [(table, line_of(package, table, key), column, early)]
+    assert "came into being" in found[0]["message"]
