@@ -132,7 +132,8 @@ def country_table(real: pl.DataFrame, count: int) -> tuple[pl.DataFrame, list[st
     added = pl.DataFrame({"country_id": [c for c, _ in extra], "name": [n for _, n in extra]})
     if "region" in real.columns:  # the region a country has is checked against the UN M49 list
         added = added.with_columns(pl.col("country_id").replace_strict(UN_REGIONS, default=None, return_dtype=pl.String).alias("region"))
-    table = pl.concat([real, added.select(real.columns)])
+    # a stand-in states nothing from sources (its date of coming into being is left empty, and so needs no citation)
+    table = pl.concat([real, added.select([pl.col(c) if c in added.columns else pl.lit(None, dtype=pl.String).alias(c) for c in real.columns])])
     return table, codes + [c for c, _ in extra]
 
 
@@ -576,6 +577,11 @@ def generate(real: Path, out: Path, target: int) -> Generated:
             table = stand_in_clauses(table, countries)
         if name == CITATIONS and CLAIM_COLUMN in table.columns:
             table = claim_renames(table, schema_of, real_codes, all_codes, unique_maps)
+        if name == CITATIONS and COUNTRIES in {fk["reference"]["resource"] for fk in schema_of[name].get("foreignKeys", [])}:
+            # a country's own citations (its date of coming into being) stay with the real country: a stand-in has none
+            column = next(fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
+                          for fk in schema_of[name]["foreignKeys"] if fk["reference"]["resource"] == COUNTRIES)
+            table = table.filter(pl.col(column).is_null() | (pl.col(REP) == 0))
         # a record compared with its link rows (`children`: an agreement and its parties) repeats where the replica's
         # country codes wrap round to an earlier replica's: such rows name that replica's row, grouped by `__wrap`
         rules = [s for s in schema_of[name].get("x-rules", []) if s.get("rule") == "distinct-records"]
