@@ -121,10 +121,11 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def bench_scale(target: int, out: Path, skip_frictionless: bool, failures: list[str]) -> Row:
-    clean, damaged = out / f"rows-{target}" / "clean", out / f"rows-{target}" / "defects"
+def bench_scale(target: int, out: Path, skip_frictionless: bool, failures: list[str], model: str = "replicated") -> Row:
+    where = out / f"rows-{target}-{model}"
+    clean, damaged = where / "clean", where / "defects"
     start = time.perf_counter()
-    generated = synth.generate(DATA["root"], clean, target)
+    generated = synth.generate(DATA["root"], clean, target, model)
     generate_s = time.perf_counter() - start
     log(f"[{target:,}] generated {generated.total_rows:,} rows ({generated.replicas} replicas) in {generate_s:.1f} s: {generated.rows}")
 
@@ -162,7 +163,7 @@ def bench_scale(target: int, out: Path, skip_frictionless: bool, failures: list[
     if floor.exit_code != 0:
         failures.append(f"{target:,} rows: the polars read failed: {floor.stderr[-500:]}")
     log(f"[{target:,}] polars read: {floor.seconds:.2f} s, {floor.peak_mb:.0f} MB")
-    return Row(f"{target:,}", generated.total_rows, csv_mb(damaged), mine, theirs, floor, clean_run, generate_s, found, found_fr,
+    return Row(f"{target:,} ({model})", generated.total_rows, csv_mb(damaged), mine, theirs, floor, clean_run, generate_s, found, found_fr,
                len(defects))
 
 
@@ -231,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated packages")
     parser.add_argument("--ref", help="benchmark validate/ as of this git ref (e.g. HEAD) instead of the working tree")
     parser.add_argument("--data-ref", help="time and grow the package as of this git ref (e.g. HEAD) instead of the working tree")
+    parser.add_argument("--models", nargs="+", choices=synth.MODELS, default=list(synth.MODELS),
+                        help="how replicas quote: the real quotes (replicated) or words of their own (distinct); default both")
     parser.add_argument("--profile", action="store_true", help="cProfile our validator on the largest clean package")
     parser.add_argument("--docs", action="store_true", help="write the table into docs/performance.md")
     parser.add_argument("--docs-from", type=Path, help="only render docs/performance.md's table from a results.json of an earlier run")
@@ -254,12 +257,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = [] if args.no_real else [bench_real(args.skip_frictionless, failures)]
     args.out.mkdir(parents=True, exist_ok=True)
     profiled = ""
-    for target in scales:
-        rows.append(bench_scale(target, args.out, args.skip_frictionless, failures))
-        if args.profile and target == max(scales):
-            profiled = profile(args.out / f"rows-{target}" / "clean", args.out)
-        if not args.keep:
-            shutil.rmtree(args.out / f"rows-{target}", ignore_errors=True)
+    for model in args.models:
+        for target in scales:
+            rows.append(bench_scale(target, args.out, args.skip_frictionless, failures, model))
+            if args.profile and target == max(scales) and model == args.models[-1]:
+                profiled = profile(args.out / f"rows-{target}-{model}" / "clean", args.out)
+            if not args.keep:
+                shutil.rmtree(args.out / f"rows-{target}-{model}", ignore_errors=True)
 
     results = [{"scale": r.label, "rows": r.rows, "csv_mb": r.csv_mb, "generate_s": r.generate_s,
                 "ours": vars(r.ours) | {"stdout": None}, "polars": vars(r.polars) | {"stdout": None},
@@ -280,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     if profiled:
         print("\nWhere our validator spends its time (cProfile, cumulative):\n")
         print(profiled)
-    failures += growth_failures([r for r in rows if r.ours_clean is not None])
+    for model in args.models:
+        failures += growth_failures([r for r in rows if r.ours_clean is not None and r.label.endswith(f"({model})")])
     for f in failures:
         print(f"FAIL: {f}", file=sys.stderr)
     return 1 if failures else 0

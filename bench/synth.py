@@ -27,6 +27,11 @@ that retired the original; a replica row with the same name, type and country as
 that row's ID in its note, as a note explains a true homonym (distinct-records); and a replica of a
 dated event is placed by its (shifted) country rather than its city, naming any earlier event of the
 same date and country in its note (duplicate-event).
+
+Two models (`MODELS`): in `replicated`, every replica quotes the real quotes (in its own copy of each source), so the
+distinct quotes, and with them the (value, quote) pairs the provenance rules search, stay those of the real package at
+every scale; in `distinct`, every replica's quotes are words of its own (each ends with the replica's marker, and the
+replica's copy of the source holds them), as a large real package's would be, so that the quote work grows with it.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ COUNTRIES, SOURCES, CITATIONS, ALIASES = "countries", "sources", "citations", "a
 EVENTS = "events"  # the table duplicate-event reads (its columns are the rule's: start_date, city, country_id, name)
 CLAIM_COLUMN, CLAIM_VALUE, SOURCE_ID = "claim_column", "claim_value", "source_id"
 SUFFIX = "-s"
+MODELS = ("replicated", "distinct")  # how a replica quotes its sources: the real quotes, or words of its own (`distinct_quotes`)
 REP = "__rep"  # the replica a grown row belongs to, while the package is generated
 
 
@@ -542,8 +548,30 @@ def retire_replicas(changelog: str, retired: pl.DataFrame, spec: dict, replicas:
     return "\n".join(out)
 
 
-def generate(real: Path, out: Path, target: int) -> Generated:
-    """Write a package of about `target` rows to `out` (replaced if it exists)."""
+def marker(r: int) -> str:
+    """A word of letters only that names replica r (no digits: a number in a quote would count as a stated number)."""
+    word = ""
+    while True:
+        word = "abcdefghijklmnopqrstuvwxyz"[r % 26] + word
+        r //= 26
+        if r == 0:
+            return f"replica{word}"
+
+
+def distinct_quotes(citations: pl.DataFrame, replicas: int) -> pl.DataFrame:
+    """The distinct-quotes model: replica r >= 1 quotes its own words (each quote ends with `(replica<letters>)`), which
+    its copy of the source holds in lines added at its end (`copy_sources`), so that the quote work grows with the
+    package instead of staying at the real package's distinct quotes."""
+    words = [marker(r) for r in range(replicas)]
+    tag = pl.col(REP).replace_strict(list(range(replicas)), words, return_dtype=pl.String)
+    return citations.with_columns(pl.when(pl.col(REP) == 0).then(pl.col("quote"))
+                                  .otherwise(pl.concat_str([pl.col("quote"), pl.lit(" ("), tag, pl.lit(")")])).alias("quote"))
+
+
+def generate(real: Path, out: Path, target: int, model: str = "replicated") -> Generated:
+    """Write a package of about `target` rows to `out` (replaced if it exists). `model` is `replicated` (every replica
+    quotes the real quotes, in its own copy of each source) or `distinct` (every replica's quotes are its own words too:
+    `distinct_quotes`)."""
     import pycountry
 
     if out.exists():
@@ -582,6 +610,8 @@ def generate(real: Path, out: Path, target: int) -> Generated:
             column = next(fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
                           for fk in schema_of[name]["foreignKeys"] if fk["reference"]["resource"] == COUNTRIES)
             table = table.filter(pl.col(column).is_null() | (pl.col(REP) == 0))
+        if name == CITATIONS and model == "distinct":
+            table = distinct_quotes(table, replicas)
         # a record compared with its link rows (`children`: an agreement and its parties) repeats where the replica's
         # country codes wrap round to an earlier replica's: such rows name that replica's row, grouped by `__wrap`
         rules = [s for s in schema_of[name].get("x-rules", []) if s.get("rule") == "distinct-records"]
@@ -610,7 +640,11 @@ def generate(real: Path, out: Path, target: int) -> Generated:
         name = r["name"]
         table = countries if name == COUNTRIES else grown[name]
         if name == SOURCES:
-            table = copy_sources(real, out, frames[SOURCES], table, replicas)
+            added: dict[str, list[str]] = {}
+            if model == "distinct":  # each replica source holds the quotes its citations now make
+                quoted = grown[CITATIONS].select(SOURCE_ID, "quote").unique().sort(SOURCE_ID, "quote")
+                added = {k: v for k, v in quoted.group_by(SOURCE_ID).agg("quote").iter_rows()}
+            table = copy_sources(real, out, frames[SOURCES], table, replicas, added)
             for path in table.join(referenced, on=SOURCE_ID, how="anti").get_column("path").to_list():
                 (out / path).unlink()
             table = table.join(referenced, on=SOURCE_ID, how="semi", maintain_order="left")
@@ -638,9 +672,11 @@ def replica_file(data: bytes, url: str | None, new_url: str | None, r: int) -> b
     return data + (b"" if data.endswith(b"\n") or not data else b"\n") + f"[Benchmark replica {r} of this file.]\n".encode()
 
 
-def copy_sources(real: Path, out: Path, real_sources: pl.DataFrame, grown: pl.DataFrame, replicas: int) -> pl.DataFrame:
+def copy_sources(real: Path, out: Path, real_sources: pl.DataFrame, grown: pl.DataFrame, replicas: int,
+                 added: dict[str, list[str]] | None = None) -> pl.DataFrame:
     """Replicas >= 1 get new file names, addresses of their own (`replica_url`) and archived files of their own, each
-    one's bytes distinct (`replica_file`), with their SHA-256: one document is never recorded twice."""
+    one's bytes distinct (`replica_file`), with their SHA-256: one document is never recorded twice. `added` gives, by
+    source ID, lines a replica's copy holds at its end (the distinct-quotes model's quotes)."""
     import hashlib
 
     n = real_sources.height
@@ -653,10 +689,13 @@ def copy_sources(real: Path, out: Path, real_sources: pl.DataFrame, grown: pl.Da
     urls = real_sources.get_column("url").to_list() if "url" in real_sources.columns else [None] * n
     new_urls = [urls[i] if rep == 0 else replica_url(urls[i], rep) for rep in range(replicas) for i in range(n)]
     digests = real_sources.get_column("sha256").to_list()
+    ids = grown.get_column(SOURCE_ID).to_list()
     originals = [(out / p).read_bytes() for p in paths]
     for rep in range(1, replicas):
         for i in range(n):
             data = replica_file(originals[i], urls[i], new_urls[rep * n + i], rep)
+            if lines := (added or {}).get(ids[rep * n + i]):
+                data += ("" if data.endswith(b"\n") else "\n").encode() + "".join(f"{line}\n" for line in lines if line).encode()
             (out / new_paths[rep * n + i]).write_bytes(data)
             digests.append(hashlib.sha256(data).hexdigest())
     columns = {"file_name": new_names, "path": new_paths, "sha256": digests} | ({"url": new_urls} if "url" in real_sources.columns else {})
