@@ -29,7 +29,13 @@ MOJIBAKE = r"[ÃÂÐÑ][\x{80}-\x{BF}‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”
 # research session found or left open): working notes go to docs/research/. These phrases mark one, matched
 # case-insensitively as whole words (their words separated by white space or underscores: "new agency_id").
 WORKING_NOTE_PHRASES = ["new column", "new entity", "new agency id", "if found", "in this session", "todo", "tbd", "fixme", "xxx"]
-WORKING_NOTE = r"(?i:\b(" + "|".join(r"[\s_]+".join(p.split()) for p in WORKING_NOTE_PHRASES) + r")\b)"
+WORKING_NOTE_WORDS = "|".join(r"[\s_]+".join(p.split()) for p in WORKING_NOTE_PHRASES)
+WORKING_NOTE = rf"(?i:\b({WORKING_NOTE_WORDS})\b)"  # its group 1 is the phrase, for the message
+# Matches in the same cells as WORKING_NOTE, for the screen and the exact pass: each phrase begins and ends with a word
+# character, so a word boundary around it is a non-word character or the cell's edge. A Unicode \b keeps polars' (Rust)
+# regex off its DFA for the whole fused screen, which doubled the screen's cost; \W does not (tests/unit/test_cells.py
+# checks that the two agree beside every character of the Basic Multilingual Plane).
+WORKING_NOTE_CELLS = rf"(?i:(?:^|\W)(?:{WORKING_NOTE_WORDS})(?:\W|$))"
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,7 @@ def working_note() -> CellCheck:
     'fixme', 'new column', 'if found', 'in this session' ...), case-insensitively, as whole words. Working notes belong
     in docs/research/."""
     return CellCheck("working note {detail!r} in {value!r}: a note is for a reader of the data",
-                     pattern=WORKING_NOTE, ascii_pattern=WORKING_NOTE, prose_only=True,
+                     pattern=WORKING_NOTE_CELLS, ascii_pattern=WORKING_NOTE_CELLS, prose_only=True,
                      detail=lambda col: col.str.extract(WORKING_NOTE, 1).str.to_lowercase().str.replace_all(r"[\s_]+", " "),
                      hint="move working notes to docs/research/; keep in the note only what a reader needs to know about the row")
 
