@@ -31,7 +31,7 @@ ORDER = ("path-unsafe", "source-hash", "excerpt-header", "excerpt-markup")  # a 
 ASCII_LOWER = dict(zip(string.ascii_uppercase, string.ascii_lowercase, strict=True))
 
 
-def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str], list[Finding]]:
+def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Finding]]:
     """Read and hash each archived file once; identical files are folded and searched once.
 
     The files are resolved in one batch (`resolved`), then read and hashed in two threads (hashlib and reads release
@@ -58,8 +58,7 @@ def read_sources(package: Package, sources: pl.DataFrame) -> tuple[pl.DataFrame,
     folded = folded_once(files)
     titles, failed = attempt("title-not-printed", SOURCES, unprinted_titles, files, folded, default=[])
     found += titles + failed
-    texts = dict(zip(folded.get_column("digest").to_list(), folded.get_column("text").to_list(), strict=True))
-    return files.select("source_id", "digest"), texts, found
+    return files.select("source_id", "digest"), folded, found
 
 
 def folded_once(files: pl.DataFrame) -> pl.DataFrame:

@@ -27,7 +27,7 @@ def quote_not_in_source(package: Package, frames: Frames, quotes: Quotes) -> lis
     """Each quote occurs verbatim in its source (white space, typographic quotes and Unicode normalisation folded)."""
     pairs = quotes.cites.select("source_id", "__q").unique().join(quotes.digests, on="source_id").select("digest", "__q").unique()
     # one vectorised search over (text, quote) pairs: never one polars call per archived text
-    texts = pl.DataFrame({"digest": list(quotes.texts), "__text": list(quotes.texts.values())}, schema={"digest": pl.String, "__text": pl.String})
+    texts = quotes.texts.rename({"text": "__text"})
     bad = (pairs.join(texts, on="digest").join(quotes.distinct.select("__q", "folded"), on="__q")
            .filter(~pl.col("__text").str.contains(pl.col("folded"), literal=True)).select("digest", "__q"))
     if bad.height == 0:
@@ -38,8 +38,13 @@ def quote_not_in_source(package: Package, frames: Frames, quotes: Quotes) -> lis
     paths = dict(frames[SOURCES].select("source_id", "path").iter_rows())
     for i, (source_id, digest, folded) in enumerate(failing.head(len(found)).select("source_id", "digest", "folded").iter_rows()):
         found[i] = Finding(found[i].rule, f"{found[i].message} (in {paths.get(source_id)})", found[i].table, found[i].line, found[i].column,
-                           found[i].value, found[i].more, found[i].row, closest_passage(folded, quotes.texts[digest]))
+                           found[i].value, found[i].more, found[i].row, closest_passage(folded, text_of(quotes, digest)))
     return found
+
+
+def text_of(quotes: Quotes, digest: str) -> str:
+    """The folded text of one archived file."""
+    return quotes.texts.filter(pl.col("digest") == digest).get_column("text").item()
 
 
 def closest_passage(quote: str, text: str) -> str:
@@ -252,9 +257,8 @@ def alias_not_in_source(package: Package, frames: Frames, quotes: Quotes) -> lis
                                           .select("__row", pl.col(alias).cast(pl.String).alias("__v"), pl.col(source).cast(pl.String).alias("source_id"))
                                           .drop_nulls("__v").join(quotes.digests, on="source_id"))
     # the words of only the texts an alias is recorded from, each once; each distinct alias folded once
-    needed = sorted({d for rows in parts.values() for d in rows.get_column("digest").unique().to_list()})
-    words = (pl.DataFrame({"digest": needed, "text": [quotes.texts[d] for d in needed]}, schema={"digest": pl.String, "text": pl.String})
-             .select("digest", words=as_words(pl.col("text").str.to_lowercase())))
+    needed = pl.concat([rows.select("digest") for rows in parts.values()]) if parts else pl.DataFrame(schema={"digest": pl.String})
+    words = quotes.texts.join(needed.unique(), on="digest", how="semi").select("digest", words=as_words(pl.col("text").str.to_lowercase()))
     found: list[Finding] = []
     for (name, alias), rows in parts.items():
         said = rows.select("__v").unique().with_columns(__phrase=phrase(pl.col("__v")))

@@ -28,11 +28,11 @@ class Quotes:
     distinct: pl.DataFrame  # __q, quote, folded, words, numbers, dates: one row per distinct quote
     cites: pl.DataFrame  # one row per citation: __row, its record keys, source_id, __q, published_date, claim_column, claim_value
     digests: pl.DataFrame  # source_id, digest: for the sources that could be read (identical files share a digest)
-    texts: dict[str, str]  # digest -> folded archived text
+    texts: pl.DataFrame  # digest, text: each distinct archived file's folded text
     evidence: Evidence  # the records, their names and their citations on integer keys (evidence.py)
 
 
-def prepare(package: Package, frames: Frames, digests: pl.DataFrame, texts: dict[str, str]) -> Quotes:
+def prepare(package: Package, frames: Frames, digests: pl.DataFrame, texts: pl.DataFrame) -> Quotes:
     citations, sources = frames[CITATIONS], frames[SOURCES]
     keys = list(package.cited_tables().values())
     distinct = citations.select("quote").unique().with_row_index("__q")
