@@ -32,6 +32,8 @@ def test_fault_is_reported_where_it_is(fixture, fault):
         assert line in {e["line"] for e in hits}, f"expected line {line}, got {[e['line'] for e in hits]}"
     for rule, why in fault.also.items():
         assert why and rule in catalogue(), (rule, why)
+    stale = set(fault.also) - result.rules()
+    assert not stale, f"the fault lists {sorted(stale)} as triggered too, and they were not: {result.stdout}"
     if fault.rule in FRICTIONLESS_CHECKS:
         missed = not_reported(result.report["errors"], frictionless_places(fixture, fault.table), fixture)
         assert not missed, f"frictionless reports {missed}, the validator does not: {result.stdout}"
