@@ -39,14 +39,14 @@ def test_a_disagreement_kept_with_its_note(fixture):
                                       "agency_id": "spaceland-observatory", "quote": "The Spaceland Observatory was founded in 1997.",
                                       "claim_column": "founded_date", "claim_value": "1997"})
     set_cell(fixture, "agencies", "spaceland-observatory", "note",
-             "founded_date: preferred the almanac's 1998, the year it opened; the register gives 1999 and the guide 1997.")
+             "founded_date: 1998, the year the almanac says it opened, is preferred to the register's 1999 and the guide's 1997.")
     valid(fixture)
 
 
 def test_a_preferred_value_switched_with_its_note(fixture):
     set_cell(fixture, "agencies", "spaceland-observatory", "founded_date", "1999")
     set_cell(fixture, "agencies", "spaceland-observatory", "note",
-             "founded_date: preferred the register's 1999, its founding; the almanac gives 1998, the year it opened.")
+             "founded_date: 1999, the register's year of founding, is preferred to the almanac's 1998, the year it opened.")
     valid(fixture)
 
 

@@ -16,7 +16,7 @@ from .findings import Finding, listed
 from .model import CITATIONS, Field, Package, Table, is_date
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of
 from .registry import rule
-from .text import explained, fold_expr, value_in_words, with_words
+from .text import explained, fold_expr, precision_prefix, value_in_words, with_words
 from .types import parse
 
 UNCLAIMABLE = {"note"}  # a note explains a row; it is never a claimed value
@@ -115,32 +115,77 @@ def claim_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Fin
                   "{value!r} is not in the citation's quote, and its note has no 'claim_value:' explanation")
 
 
-@rule("preferred-value", "claims")
-def preferred_value(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
-    """Where citations claim values for a column of a record, the row holds one of them (the preferred value), and where
-    they disagree the row's note says which is preferred and why (`column: ...`). No disagreement is collapsed silently."""
+def claimed_rows(package: Package, frames: Frames, quotes: Quotes) -> list[tuple[str, Field, pl.DataFrame]]:
+    """For each claimed column of each table: (table, field, rows), the rows of the records with claims for it, each with
+    __row, __value (the row's value as text), __values (the distinct claimed values, parsed as the column's type then as
+    text, sorted), __clause (the note's clause for the column, empty where it has none) and __explained (it has one)."""
     claims = claims_of(package, frames, quotes)
-    found: list[Finding] = []
+    out = []
     for (name,), group in sorted(claims.partition_by("__table", as_dict=True).items()):
         table, frame = package.tables[name], frames[name]
         key = table.primary_key[0]
-        fields = claimable(table)
-        note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
-        for column in sorted(set(group.get_column("__column").to_list()) & set(fields)):
+        note = pl.col("note").cast(pl.String).fill_null("") if "note" in frame.columns else pl.lit("")
+        columns = [f.name for f in table.fields]
+        for column in sorted(set(group.get_column("__column").to_list()) & set(claimable(table))):
             claimed = (group.filter(pl.col("__column") == column)  # parsed as the column's type (a date too), then as text
                        .select("__key", parse({**table.field(column).raw, "name": "__v"}).cast(pl.String).alias("__v")).drop_nulls().unique()
                        .group_by("__key").agg(pl.col("__v").sort().alias("__values")))
             rows = (frame.with_row_index("__row").select("__row", pl.col(key).cast(pl.String).alias("__key"),
-                                                         pl.col(column).cast(pl.String).alias("__value"), explained(note, column).alias("__explained"))
+                                                         pl.col(column).cast(pl.String).alias("__value"),
+                                                         clause_of(note, column, columns).alias("__clause"),
+                                                         explained(note, column).alias("__explained"))
                     .join(claimed, on="__key"))
-            missing = rows.filter(pl.col("__value").is_null() | ~pl.col("__values").list.contains(pl.col("__value").fill_null("")))
-            found += listed(name, "preferred-value", column,
-                            missing.select("__row", pl.format("{} (claimed: {})", pl.col("__value").fill_null("empty"), pl.col("__values").list.join(", "))),
-                            "{value}: the row's value is not one its citations claim")
-            unexplained = rows.filter((pl.col("__values").list.len() > 1) & ~pl.col("__explained"))
-            found += listed(name, "preferred-value", column,
-                            unexplained.select("__row", pl.format("{} (claimed: {})", "__value", pl.col("__values").list.join(", "))),
-                            f"{{value}}: sources disagree and the note has no '{column}:' clause saying which value is preferred and why")
+            out.append((name, table.field(column), rows))
+    return out
+
+
+@rule("preferred-value", "claims")
+def preferred_value(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
+    """Where citations claim values for a column of a record, the row holds one of them (the preferred value), and where
+    they disagree the row's note says which is preferred and why (`column: ...`). No disagreement is collapsed silently."""
+    found: list[Finding] = []
+    for name, field, rows in claimed_rows(package, frames, quotes):
+        missing = rows.filter(pl.col("__value").is_null() | ~pl.col("__values").list.contains(pl.col("__value").fill_null("")))
+        found += listed(name, "preferred-value", field.name,
+                        missing.select("__row", pl.format("{} (claimed: {})", pl.col("__value").fill_null("empty"), pl.col("__values").list.join(", "))),
+                        "{value}: the row's value is not one its citations claim")
+        unexplained = rows.filter((pl.col("__values").list.len() > 1) & ~pl.col("__explained"))
+        found += listed(name, "preferred-value", field.name,
+                        unexplained.select("__row", pl.format("{} (claimed: {})", "__value", pl.col("__values").list.join(", "))),
+                        f"{{value}}: sources disagree and the note has no '{field.name}:' clause saying which value is preferred and why")
+    return found
+
+
+@rule("rejected-value-unnamed", "claims")
+def rejected_value_unnamed(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
+    """Where citations disagree about a column that is not a foreign key, the note's clause for it names every claimed
+    value the row does not hold after 'preferred to' (docs/conventions.md), so that a reader sees each value set aside
+    and value-the-note-rejects can hold the row to its clause. A date claimed at a coarser or finer precision than the
+    row's (2007 beside 2007-03-27) is the same date, not a rejected one."""
+    found: list[Finding] = []
+    for name, field, rows in claimed_rows(package, frames, quotes):
+        if any(fk.fields == [field.name] for fk in package.tables[name].foreign_keys):
+            continue  # its clause names records, not their IDs
+        kind = kind_of(field)
+        # a row with no clause for the column is preferred-value's; one whose value is not claimed is too
+        rejected = (rows.filter((pl.col("__values").list.len() > 1) & pl.col("__explained") & pl.col("__values").list.contains(pl.col("__value")))
+                    .explode("__values")
+                    .rename({"__values": "__v"}).filter(pl.col("__v") != pl.col("__value")))
+        if kind == "date":  # the same date at another precision is no rejected value
+            value, other = precision_prefix(pl.col("__value"), pl.col("__v"))
+            rejected = rejected.filter(value != other)
+        elif kind == "number":  # a whole number read as a float (7.0) is written 7
+            rejected = rejected.with_columns(pl.col("__v", "__value").str.replace(r"\.0$", ""))
+        if rejected.height == 0:
+            continue
+        after = pl.col("__clause").str.to_lowercase().str.split_exact(REJECTS, 1).struct.field("field_1").fill_null("")
+        named = with_words(rejected.with_columns(__after=after), fold_expr(pl.col("__after"))).filter(
+            value_in_words(pl.lit(kind), pl.col("__v")).fill_null(False))
+        bad = (rejected.join(named.select("__row", "__v"), on=["__row", "__v"], how="anti")
+               .group_by("__row", "__value", maintain_order=True).agg(pl.col("__v").sort().str.join(", ")).sort("__row"))
+        found += listed(name, "rejected-value-unnamed", field.name, bad.select("__row", pl.format("{} (not named: {})", "__value", "__v")),
+                        f"{{value}}: the note's '{field.name}:' clause does not name these claimed values after '{REJECTS}'",
+                        hint=f"say in the '{field.name}:' clause which value is kept and why, and name each other value after '{REJECTS}'")
     return found
 
 
