@@ -89,7 +89,7 @@ def claim_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Fin
                                                              else pl.lit("").alias("note"))
     claims = claims.join(notes, on="__row").filter(~explained(pl.col("note"), CLAIM_VALUE))
     ev = quotes.evidence
-    named_tables = set(ev.records.join(ev.named.select("__rid").unique(), on="__rid", how="semi").get_column("__res").unique())
+    named_tables = ev.named_tables()
     kinds, refs = [], []
     for name in claims.get_column("__table").unique().to_list():
         table = package.tables[name]

@@ -57,6 +57,10 @@ class Evidence:
         return (tagged.join(self.records.rename({"__rid": alias, "__res": "__res_", "__key": "__key_"}), on=["__res_", "__key_"],
                             how="left" if keep else "inner", maintain_order="left" if keep else "none").drop("__res_", "__key_"))
 
+    def named_tables(self) -> set[str]:
+        """The tables whose records have names (x-names) or aliases: the tables a link can be proved to by name."""
+        return set(self.records.join(self.named.select("__rid").unique(), on="__rid", how="semi").get_column("__res").unique())
+
     def sids(self, frame: pl.DataFrame, column: str = "source_id") -> pl.DataFrame:
         """`frame` with `__sid` for its source ID column (null where no such source)."""
         return frame.join(self.sources, left_on=column, right_on="source_id", how="left", coalesce=True)

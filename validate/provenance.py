@@ -147,7 +147,7 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
     member, participant, event, series, programme, parent or organiser for another record therefore fails, explained
     or not."""
     ev = quotes.evidence
-    named_tables = set(ev.records.join(ev.named.select("__rid").unique(), on="__rid", how="semi").get_column("__res").unique())
+    named_tables = ev.named_tables()
     direct = package.cited_tables()
     links, order = [], []
     for table in package.tables.values():
@@ -275,7 +275,7 @@ def alias_not_stated(package: Package, frames: Frames, quotes: Quotes) -> list[F
     the record's column (`agency_id: ...`) in a clause that names both. An alias moved to another record therefore
     fails, as a swapped relation does."""
     ev = quotes.evidence
-    named_tables = set(ev.records.join(ev.named.select("__rid").unique(), on="__rid", how="semi").get_column("__res").unique())
+    named_tables = ev.named_tables()
     own = ev.named.filter(pl.col("__sid").is_null()).select(pl.col("__rid").alias("__trid"), pl.col("__nid").alias("__onid"))
     source_quotes = ev.sids(quotes.cites.select("source_id", pl.col("__q").cast(ID)).unique()).select("__sid", "__q")
     alias_ids = ev.names.select(pl.col("__name").alias("__alias"), pl.col("__nid").alias("__anid"))
