@@ -30,6 +30,8 @@ from pathlib import Path
 import measure
 import synth
 
+from docsgen import performance
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 PYTHON = REPO / ".venv" / "bin" / "python"
@@ -177,39 +179,21 @@ def bench_real(skip_frictionless: bool, failures: list[str]) -> Row:
     return Row("real package", rows, csv_mb(real), mine, theirs, polars_read(real))
 
 
-def markdown(results: list[dict]) -> str:
-    """The results table, from the records written to results.json (so it can be rendered again from that file)."""
-    head = ["scale", "rows", "CSV MB", "ours s", "ours MB", "frictionless s", "frictionless MB", "polars read s", "polars read MB",
-            "frictionless/ours", "ours/polars", "ours MB / CSV MB", "caught: ours", "caught: frictionless"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|"]
-    for r in results:
-        ours, fr, floor, planted = r["ours"], r["frictionless"], r["polars"], r["planted"]
-        cells = [r["scale"], f"{r['rows']:,}", f"{r['csv_mb']:.1f}", f"{ours['seconds']:.2f}", f"{ours['peak_mb']:.0f}",
-                 f"{fr['seconds']:.2f}" if fr else "skipped", f"{fr['peak_mb']:.0f}" if fr else "skipped",
-                 f"{floor['seconds']:.2f}", f"{floor['peak_mb']:.0f}",
-                 f"{fr['seconds'] / ours['seconds']:.1f}x" if fr else "-", f"{ours['seconds'] / floor['seconds']:.1f}x",
-                 f"{ours['peak_mb'] / r['csv_mb']:.1f}",
-                 f"{len(r['caught_ours'])}/{planted}" if planted else "-",
-                 (f"{len(r['caught_frictionless'])}/{planted}" if r["caught_frictionless"] is not None else "skipped") if planted else "-"]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def write_docs(results: list[dict], docs: Path) -> None:
-    """Put the table, with the date and the machine, between the bench markers of docs/performance.md."""
+def write_docs(results: list[dict], growth: list[str], docs: Path) -> None:
+    """Record the run in docs/performance.json (with the date and the machine) and render docs/performance.md's tables
+    from it; `python -m docsgen` renders the README's summary from the same record."""
     import datetime as dt
     import os
     import platform
 
     import polars as pl
 
-    when = dt.datetime.now(dt.UTC).date().isoformat()
-    machine = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, polars {pl.__version__}"
-    block = f"Measured on {when} ({machine}), wall-clock seconds, interpreter start included:\n\n{markdown(results)}"
-    text = docs.read_text("utf-8")
-    begin, end = "<!-- begin: bench -->", "<!-- end: bench -->"
-    head, rest = text.split(begin, 1)
-    docs.write_text(head + begin + "\n" + block + "\n" + end + rest.split(end, 1)[1], "utf-8")
+    record = {"date": dt.datetime.now(dt.UTC).date().isoformat(),
+              "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, polars {pl.__version__}",
+              "results": [r | {k: {**r[k], "stderr": None} if r[k] else None for k in ("ours", "polars", "frictionless")} for r in results],
+              "growth": growth}
+    (docs.parent / "performance.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+    docs.write_text(performance.performance_page(REPO, docs.read_text("utf-8")), "utf-8")
 
 
 def profile(root: Path, out: Path) -> str:
@@ -240,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out = args.out.resolve()
     if args.docs_from:
-        write_docs(json.loads(args.docs_from.read_text("utf-8")), REPO / "docs" / "performance.md")
+        saved = json.loads(args.docs_from.read_text("utf-8"))
+        write_docs(saved["results"], saved.get("growth", []), REPO / "docs" / "performance.md")
         return 0
     chosen = [int(x.replace("_", "")) for arg in args.scales for x in arg.split(",") if x] if args.scales else DEFAULT_SCALES
     scales = chosen + ([BIG] if args.big and BIG not in chosen else [])
@@ -269,9 +254,7 @@ def main(argv: list[str] | None = None) -> int:
                 "ours": vars(r.ours) | {"stdout": None}, "polars": vars(r.polars) | {"stdout": None},
                 "frictionless": vars(r.frictionless) | {"stdout": None} if r.frictionless else None,
                 "caught_ours": r.caught_ours, "caught_frictionless": r.caught_frictionless, "planted": r.planted} for r in rows]
-    print(markdown(results))
-    if args.docs:
-        write_docs(results, REPO / "docs" / "performance.md")
+    print(performance.results_table(results))
     gen = [f"{r.label}: {r.generate_s:.1f} s" for r in rows if r.generate_s is not None]
     if gen:
         print(f"\nGeneration time: {', '.join(gen)}. Timings are on the copy with planted defects; ours on the clean copy: "
@@ -280,12 +263,15 @@ def main(argv: list[str] | None = None) -> int:
         if r.planted:
             print(f"- {r.label}: ours caught {r.caught_ours or 'none'}; frictionless caught "
                   f"{r.caught_frictionless if r.caught_frictionless is not None else 'skipped'}")
-    (args.out / "results.json").write_text(json.dumps(results, indent=2), "utf-8")
+    growth: list[str] = []
+    for model in args.models:
+        failures += growth_failures([r for r in rows if r.ours_clean is not None and r.label.endswith(f"({model})")], growth)
+    (args.out / "results.json").write_text(json.dumps({"results": results, "growth": growth}, indent=2), "utf-8")
+    if args.docs:
+        write_docs(results, growth, REPO / "docs" / "performance.md")
     if profiled:
         print("\nWhere our validator spends its time (cProfile, cumulative):\n")
         print(profiled)
-    for model in args.models:
-        failures += growth_failures([r for r in rows if r.ours_clean is not None and r.label.endswith(f"({model})")])
     for f in failures:
         print(f"FAIL: {f}", file=sys.stderr)
     return 1 if failures else 0
@@ -294,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
 GROWTH = 1.1  # from one scale to the next, time and peak memory may grow at most 1.1 times as fast as the rows
 
 
-def growth_failures(scaled: list[Row]) -> list[str]:
+def growth_failures(scaled: list[Row], measured: list[str]) -> list[str]:
     """Linear growth, gated: between consecutive scales of at least 100,000 rows, the clean run's time and peak memory
     grow at most GROWTH times the rows (10x the rows: at most 11x; 4x: at most 4.4x). Below 100,000 rows the fixed
     cost of a run (interpreter, imports) dominates, and the ratio says nothing about growth."""
@@ -306,7 +292,8 @@ def growth_failures(scaled: list[Row]) -> list[str]:
             if b / a > limit:
                 out.append(f"{what} grew {b / a:.1f}x from {small.label} to {large.label} rows, more than {limit:.1f}x (linear growth)")
             else:
-                print(f"growth: {what} {b / a:.1f}x from {small.label} to {large.label} rows (at most {limit:.1f}x)")
+                measured.append(f"{what} {b / a:.1f}x from {small.label} to {large.label} rows (at most {limit:.1f}x)")
+                print(f"growth: {measured[-1]}")
     return out
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from validate import charclasses, coverage, regions
 from validate.model import load
 
-from . import figures, metadata, modules, pages, readme
+from . import figures, metadata, modules, pages, performance, readme
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +23,7 @@ def outputs(root: Path = ROOT, drawn: bool = True) -> dict[Path, str | bytes]:
         root / "docs" / "coverage.md": coverage.report(package),
         root / "docs" / "design.md": modules.design(root, (root / "docs" / "design.md").read_text("utf-8")),
         root / "README.md": readme.readme(package, (root / "README.md").read_text("utf-8")),
+        root / "docs" / "performance.md": performance.performance_page(root, (root / "docs" / "performance.md").read_text("utf-8")),
         root / "validate" / "charclasses.py": charclasses.render(),
         root / "validate" / "regions.py": regions.render(),
         **metadata.outputs(root),

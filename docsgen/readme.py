@@ -10,6 +10,7 @@ from validate import citation, coverage, examples
 from validate.model import Package
 from validate.text import first_sentence
 
+from . import performance
 from .markdown import cell, replace_block
 
 
@@ -56,7 +57,7 @@ def readme(package: Package, text: str) -> str:
     """The README's text with its generated blocks brought up to date."""
     blocks = {"status": status_block(package), "cite": "> " + citation.of(package.root).text(),
               "tables": tables_block(package), "coverage": coverage.summary(package, coverage.frames_of(package)),
-              "examples": examples_block()}
+              "examples": examples_block(), "speed": performance.speed_block(performance.read(package.root))}
     for name, block in blocks.items():
         text = replace_block(text, name, block, "README.md")
     return text
