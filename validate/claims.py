@@ -115,80 +115,6 @@ def claim_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Fin
                   "{value!r} is not in the citation's quote, and its note has no 'claim_value:' explanation")
 
 
-def claimed_rows(package: Package, frames: Frames, quotes: Quotes) -> list[tuple[str, Field, pl.DataFrame]]:
-    """For each claimed column of each table: (table, field, rows), the rows of the records with claims for it, each with
-    __row, __value (the row's value as text), __values (the distinct claimed values, parsed as the column's type then as
-    text, sorted), __clause (the note's clause for the column, empty where it has none) and __explained (it has one)."""
-    claims = claims_of(package, frames, quotes)
-    out = []
-    for (name,), group in sorted(claims.partition_by("__table", as_dict=True).items()):
-        table, frame = package.tables[name], frames[name]
-        key = table.primary_key[0]
-        note = pl.col("note").cast(pl.String).fill_null("") if "note" in frame.columns else pl.lit("")
-        columns = [f.name for f in table.fields]
-        for column in sorted(set(group.get_column("__column").to_list()) & set(claimable(table))):
-            claimed = (group.filter(pl.col("__column") == column)  # parsed as the column's type (a date too), then as text
-                       .select("__key", parse({**table.field(column).raw, "name": "__v"}).cast(pl.String).alias("__v")).drop_nulls().unique()
-                       .group_by("__key").agg(pl.col("__v").sort().alias("__values")))
-            rows = (frame.with_row_index("__row").select("__row", pl.col(key).cast(pl.String).alias("__key"),
-                                                         pl.col(column).cast(pl.String).alias("__value"),
-                                                         clause_of(note, column, columns).alias("__clause"),
-                                                         explained(note, column).alias("__explained"))
-                    .join(claimed, on="__key"))
-            out.append((name, table.field(column), rows))
-    return out
-
-
-@rule("preferred-value", "claims")
-def preferred_value(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
-    """Where citations claim values for a column of a record, the row holds one of them (the preferred value), and where
-    they disagree the row's note says which is preferred and why (`column: ...`). No disagreement is collapsed silently."""
-    found: list[Finding] = []
-    for name, field, rows in claimed_rows(package, frames, quotes):
-        missing = rows.filter(pl.col("__value").is_null() | ~pl.col("__values").list.contains(pl.col("__value").fill_null("")))
-        found += listed(name, "preferred-value", field.name,
-                        missing.select("__row", pl.format("{} (claimed: {})", pl.col("__value").fill_null("empty"), pl.col("__values").list.join(", "))),
-                        "{value}: the row's value is not one its citations claim")
-        unexplained = rows.filter((pl.col("__values").list.len() > 1) & ~pl.col("__explained"))
-        found += listed(name, "preferred-value", field.name,
-                        unexplained.select("__row", pl.format("{} (claimed: {})", "__value", pl.col("__values").list.join(", "))),
-                        f"{{value}}: sources disagree and the note has no '{field.name}:' clause saying which value is preferred and why")
-    return found
-
-
-@rule("rejected-value-unnamed", "claims")
-def rejected_value_unnamed(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
-    """Where citations disagree about a column that is not a foreign key, the note's clause for it names every claimed
-    value the row does not hold after 'preferred to' (docs/conventions.md), so that a reader sees each value set aside
-    and value-the-note-rejects can hold the row to its clause. A date claimed at a coarser or finer precision than the
-    row's (2007 beside 2007-03-27) is the same date, not a rejected one."""
-    found: list[Finding] = []
-    for name, field, rows in claimed_rows(package, frames, quotes):
-        if any(fk.fields == [field.name] for fk in package.tables[name].foreign_keys):
-            continue  # its clause names records, not their IDs
-        kind = kind_of(field)
-        # a row with no clause for the column is preferred-value's; one whose value is not claimed is too
-        rejected = (rows.filter((pl.col("__values").list.len() > 1) & pl.col("__explained") & pl.col("__values").list.contains(pl.col("__value")))
-                    .explode("__values")
-                    .rename({"__values": "__v"}).filter(pl.col("__v") != pl.col("__value")))
-        if kind == "date":  # the same date at another precision is no rejected value
-            value, other = precision_prefix(pl.col("__value"), pl.col("__v"))
-            rejected = rejected.filter(value != other)
-        elif kind == "number":  # a whole number read as a float (7.0) is written 7
-            rejected = rejected.with_columns(pl.col("__v", "__value").str.replace(r"\.0$", ""))
-        if rejected.height == 0:
-            continue
-        after = pl.col("__clause").str.to_lowercase().str.split_exact(REJECTS, 1).struct.field("field_1").fill_null("")
-        named = with_words(rejected.with_columns(__after=after), fold_expr(pl.col("__after"))).filter(
-            value_in_words(pl.lit(kind), pl.col("__v")).fill_null(False))
-        bad = (rejected.join(named.select("__row", "__v"), on=["__row", "__v"], how="anti")
-               .group_by("__row", "__value", maintain_order=True).agg(pl.col("__v").sort().str.join(", ")).sort("__row"))
-        found += listed(name, "rejected-value-unnamed", field.name, bad.select("__row", pl.format("{} (not named: {})", "__value", "__v")),
-                        f"{{value}}: the note's '{field.name}:' clause does not name these claimed values after '{REJECTS}'",
-                        hint=f"say in the '{field.name}:' clause which value is kept and why, and name each other value after '{REJECTS}'")
-    return found
-
-
 REJECTS = "preferred to"  # what a note clause writes before the values it rejects (docs/conventions.md, "Disagreements")
 
 
@@ -202,38 +128,132 @@ def kind_of(field: Field) -> str:
     return "number" if field.type in ("integer", "number") else "text"
 
 
+def clauses(table: Table, frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """One row per (row of `frame`, column of `columns`), in one query: __row (the frame's own `__row`), __column,
+    __value (as text), __clause (the note's clause for the column, empty where it has none), __explained (it has one),
+    __kind (kind_of) and __link (the column is a foreign key)."""
+    note = pl.col("note").cast(pl.String).fill_null("") if "note" in frame.columns else pl.lit("")
+    names = [f.name for f in table.fields]
+    links = {fk.fields[0] for fk in table.foreign_keys if len(fk.fields) == 1}
+    cells = [pl.struct(pl.col(c).cast(pl.String).alias("__value"), clause_of(note, c, names).alias("__clause"),
+                       explained(note, c).alias("__explained")).alias(c) for c in columns]
+    kinds = pl.DataFrame({"__column": columns, "__kind": [kind_of(table.field(c)) for c in columns], "__link": [c in links for c in columns]},
+                         schema={"__column": pl.String, "__kind": pl.String, "__link": pl.Boolean})
+    return (frame.select("__row", *cells).unpivot(index="__row", on=columns, variable_name="__column", value_name="__s").unnest("__s")
+            .join(kinds, on="__column"))
+
+
+def claimed_rows(package: Package, frames: Frames, quotes: Quotes) -> pl.DataFrame:
+    """One row per (record, column) that citations claim values for, every table at once: __table, __row, __column,
+    __value, __clause, __explained, __kind, __link (as `clauses` gives them) and __values (the distinct claimed values,
+    parsed as the column's type then as text, sorted). A few queries per table, never one per column."""
+    claims = claims_of(package, frames, quotes)
+    parts = []
+    for (name,), group in sorted(claims.partition_by("__table", as_dict=True).items()):
+        table, frame = package.tables[name], frames[name]
+        key = table.primary_key[0]
+        columns = sorted(set(group.get_column("__column").to_list()) & set(claimable(table)))
+        if not columns:
+            continue
+        parsed = pl.lit(None, dtype=pl.String)  # each claimed value parsed as its column's type (a date too), then as text
+        for c in columns:
+            parsed = pl.when(pl.col("__column") == c).then(parse({**table.field(c).raw, "name": "__v"}).cast(pl.String)).otherwise(parsed)
+        claimed = (group.filter(pl.col("__column").is_in(columns)).select("__key", "__column", parsed.alias("__v")).drop_nulls().unique()
+                   .group_by("__key", "__column").agg(pl.col("__v").sort().alias("__values")))
+        rows = (frame.with_row_index("__row").with_columns(pl.col(key).cast(pl.String).alias("__key"))
+                .join(claimed.select("__key").unique(), on="__key", how="semi"))
+        keys = rows.select("__row", "__key")
+        parts.append(clauses(table, rows, columns).join(keys, on="__row").join(claimed, on=["__key", "__column"])
+                     .select(pl.lit(name).alias("__table"), pl.exclude("__key")))
+    return pl.concat(parts) if parts else pl.DataFrame()
+
+
+def by_column(rule_id: str, failing: pl.DataFrame, message: str, **kwargs: str) -> list[Finding]:
+    """listed() for each (table, column) of `failing` (__table, __column, __row, value), its message and hint formatted with
+    the column's name (`{column}`)."""
+    found: list[Finding] = []
+    for (name, column), rows in sorted(failing.partition_by("__table", "__column", as_dict=True).items()):
+        found += listed(name, rule_id, column, rows.drop("__table", "__column").sort("__row"), message.replace("{column}", column),
+                        **{k: v.replace("{column}", column) for k, v in kwargs.items()})
+    return found
+
+
+@rule("preferred-value", "claims")
+def preferred_value(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
+    """Where citations claim values for a column of a record, the row holds one of them (the preferred value), and where
+    they disagree the row's note says which is preferred and why (`column: ...`). No disagreement is collapsed silently."""
+    rows = claimed_rows(package, frames, quotes)
+    if rows.height == 0:
+        return []
+    claimed = pl.format("{} (claimed: {})", pl.col("__value").fill_null("empty"), pl.col("__values").list.join(", "))
+    missing = rows.filter(pl.col("__value").is_null() | ~pl.col("__values").list.contains(pl.col("__value").fill_null("")))
+    unexplained = rows.filter((pl.col("__values").list.len() > 1) & ~pl.col("__explained"))
+    return (by_column("preferred-value", missing.select("__table", "__column", "__row", claimed), "{value}: the row's value is not one its citations claim")
+            + by_column("preferred-value", unexplained.select("__table", "__column", "__row", claimed),
+                        "{value}: sources disagree and the note has no '{column}:' clause saying which value is preferred and why"))
+
+
+def after_rejects(clause: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(before, after): a clause's text, lowercased, cut at its first REJECTS (after is empty where it has none)."""
+    parts = clause.str.to_lowercase().str.split_exact(REJECTS, 1)
+    return parts.struct.field("field_0"), parts.struct.field("field_1").fill_null("")
+
+
+@rule("rejected-value-unnamed", "claims")
+def rejected_value_unnamed(package: Package, frames: Frames, quotes: Quotes) -> list[Finding]:
+    """Where citations disagree about a column that is not a foreign key, the note's clause for it names every claimed
+    value the row does not hold after 'preferred to' (docs/conventions.md), so that a reader sees each value set aside
+    and value-the-note-rejects can hold the row to its clause. A date claimed at a coarser or finer precision than the
+    row's (2007 beside 2007-03-27) is the same date, not a rejected one."""
+    rows = claimed_rows(package, frames, quotes)
+    if rows.height == 0:
+        return []
+    # a foreign key's clause names records, not IDs; a row with no clause, or whose value no citation claims, is preferred-value's
+    rejected = (rows.filter(~pl.col("__link") & (pl.col("__values").list.len() > 1) & pl.col("__explained")
+                            & pl.col("__values").list.contains(pl.col("__value")))
+                .explode("__values").rename({"__values": "__v"}).filter(pl.col("__v") != pl.col("__value")))
+    value, other = precision_prefix(pl.col("__value"), pl.col("__v"))
+    rejected = (rejected.filter((pl.col("__kind") != "date") | (value != other))  # the same date at another precision
+                .with_columns(pl.when(pl.col("__kind") == "number").then(pl.col(c).str.replace(r"\.0$", "")).otherwise(pl.col(c)).alias(c)
+                              for c in ("__v", "__value")))  # a whole number read as a float (7.0) is written 7
+    if rejected.height == 0:
+        return []
+    named = with_words(rejected.with_columns(__after=after_rejects(pl.col("__clause"))[1]), fold_expr(pl.col("__after"))).filter(
+        value_in_words(pl.col("__kind"), pl.col("__v")).fill_null(False))
+    bad = (rejected.join(named.select("__table", "__column", "__row", "__v"), on=["__table", "__column", "__row", "__v"], how="anti")
+           .group_by("__table", "__column", "__row", "__value", maintain_order=True).agg(pl.col("__v").sort().str.join(", ")))
+    return by_column("rejected-value-unnamed", bad.select("__table", "__column", "__row", pl.format("{} (not named: {})", "__value", "__v")),
+                     f"{{value}}: the note's '{{column}}:' clause does not name these claimed values after '{REJECTS}'",
+                     hint=f"say in the '{{column}}:' clause which value is kept and why, and name each other value after '{REJECTS}'")
+
+
 @rule("value-the-note-rejects", "claims")
 def value_the_note_rejects(package: Package, frames: Frames, quotes: Quotes | None = None) -> list[Finding]:
     """A row never holds the value its own note rejects: where a clause of the note for a column keeps one value and
     names the others after 'preferred to' ('110 kg … is preferred to the 104 kg of the brochure'), the row's value is
     not among those named after it, unless the clause names it before too. A foreign key (a record's ID) is left out:
     its clause names the record, not the ID."""
-    found: list[Finding] = []
+    parts = []
     for name, frame in frames.items():
         table = package.tables[name]
         if "note" not in frame.columns:
             continue
-        frame = frame.with_row_index("__row").filter(pl.col("note").cast(pl.String).str.to_lowercase().str.contains(REJECTS, literal=True))
-        if frame.height == 0:  # no note of the table rejects a value: nothing to compare
+        rows = frame.with_row_index("__row").filter(pl.col("note").cast(pl.String).str.to_lowercase().str.contains(REJECTS, literal=True))
+        if rows.height == 0:  # no note of the table rejects a value: nothing to compare
             continue
-        links = {fk.fields[0] for fk in table.foreign_keys if len(fk.fields) == 1}
-        columns = [f.name for f in table.fields]
-        for f in table.fields:
-            if f.name in ("note", *table.primary_key) or f.name in links:
-                continue
-            clause = clause_of(pl.col("note").cast(pl.String).fill_null(""), f.name, columns)
-            rows = (frame.select("__row", pl.col(f.name).cast(pl.String).alias("__v"), clause.alias("__clause"))
-                    .filter(pl.col("__v").is_not_null() & pl.col("__clause").str.to_lowercase().str.contains(REJECTS, literal=True)))
-            if rows.height == 0:
-                continue
-            parts = rows.with_columns(pl.col("__clause").str.to_lowercase().str.split_exact(REJECTS, 1).alias("__parts")).unnest("__parts")
-            found_in = value_in_words(pl.lit(kind_of(f)), pl.col("__v")).fill_null(False)  # in the words of the part with_words read
-            kept = with_words(parts, fold_expr(pl.col("field_0"))).with_columns(__kept=found_in).drop("words", "numbers", "dates")
-            bad = with_words(kept, fold_expr(pl.col("field_1"))).filter(found_in & ~pl.col("__kept")).select("__row", "__v")
-            found += listed(name, "value-the-note-rejects", f.name, bad,
-                            f"{{value!r}} is the value the note's '{f.name}:' clause rejects (after '{REJECTS}')",
-                            hint="hold the value the note keeps, or rewrite the clause for the value the row holds")
-    return found
+        columns = [f.name for f in table.fields if f.name not in ("note", *table.primary_key)]
+        parts.append(clauses(table, rows, columns).select(pl.lit(name).alias("__table"), pl.all()))
+    if not parts:
+        return []
+    rows = pl.concat(parts).filter(~pl.col("__link") & pl.col("__value").is_not_null()
+                                   & pl.col("__clause").str.to_lowercase().str.contains(REJECTS, literal=True))
+    before, after = after_rejects(pl.col("__clause"))
+    found_in = value_in_words(pl.col("__kind"), pl.col("__value")).fill_null(False)  # in the words of the part with_words read
+    kept = with_words(rows.with_columns(__before=before, __after=after), fold_expr(pl.col("__before"))).with_columns(__kept=found_in)
+    bad = with_words(kept.drop("words", "numbers", "dates"), fold_expr(pl.col("__after"))).filter(found_in & ~pl.col("__kept"))
+    return by_column("value-the-note-rejects", bad.select("__table", "__column", "__row", "__value"),
+                     f"{{value!r}} is the value the note's '{{column}}:' clause rejects (after '{REJECTS}')",
+                     hint="hold the value the note keeps, or rewrite the clause for the value the row holds")
 
 
 def check(package: Package, frames: Frames, quotes: Quotes | None) -> list[Finding]:
