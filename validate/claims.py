@@ -146,7 +146,13 @@ def clauses(table: Table, frame: pl.DataFrame, columns: list[str]) -> pl.DataFra
 def claimed_rows(package: Package, frames: Frames, quotes: Quotes) -> pl.DataFrame:
     """One row per (record, column) that citations claim values for, every table at once: __table, __row, __column,
     __value, __clause, __explained, __kind, __link (as `clauses` gives them) and __values (the distinct claimed values,
-    parsed as the column's type then as text, sorted). A few queries per table, never one per column."""
+    parsed as the column's type then as text, sorted). A few queries per table, never one per column; made once a run."""
+    if "claimed_rows" not in quotes.derived:
+        quotes.derived["claimed_rows"] = claimed_rows_made(package, frames, quotes)
+    return quotes.derived["claimed_rows"]
+
+
+def claimed_rows_made(package: Package, frames: Frames, quotes: Quotes) -> pl.DataFrame:
     claims = claims_of(package, frames, quotes)
     parts = []
     for (name,), group in sorted(claims.partition_by("__table", as_dict=True).items()):

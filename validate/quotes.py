@@ -5,7 +5,7 @@ Not a rule module: provenance.py and claims.py both read what is built here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -30,6 +30,7 @@ class Quotes:
     digests: pl.DataFrame  # source_id, digest: for the sources that could be read (identical files share a digest)
     texts: pl.DataFrame  # digest, text: each distinct archived file's folded text
     evidence: Evidence  # the records, their names and their citations on integer keys (evidence.py)
+    derived: dict[str, pl.DataFrame] = field(default_factory=dict)  # frames several rules read, made by the first that asks
 
 
 def prepare(package: Package, frames: Frames, digests: pl.DataFrame, texts: pl.DataFrame) -> Quotes:
