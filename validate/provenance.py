@@ -80,12 +80,12 @@ def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[
         key, cited_as = quoted
         cited = name if name in direct else next(fk.resource for fk in table.foreign_keys if fk.fields == [table.cited_via])
         order += [(name, f.name) for f in fields]
-        longs.append(ev.rids(stated_facts(name, frame, key, fields), cited, "__rec", keep=True))  # a dangling record: no quote
+        longs.append(stated_facts(name, frame, key, fields).with_columns(pl.lit(cited).alias("__cres")))
         if name in direct:  # claims are about the cited record's own columns
-            claimed.append(ev.rids(claimed_values(quotes, cited_as, table, frame), name, "__rec").select("__rid", "__column", "__v"))
+            claimed.append(claimed_values(quotes, cited_as, table, frame).select(pl.lit(name).alias("__cres"), "__rec", "__column", "__v"))
     if not longs:
         return []
-    long = pl.concat(longs)
+    long = ev.rids(pl.concat(longs), pl.col("__cres"), "__rec", keep=True)  # a dangling record: no quote
     # each distinct (value, quote) pair is searched once, every quoted column of every table together; a row passes where
     # one of its record's quotes has its value, or where a citation claims that value for that column
     pairs = long.select("__rid", "__column", "__v", "__kind").unique().join(ev.cites.select("__rid", "__q").unique(), on="__rid")
@@ -95,7 +95,8 @@ def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[
     supported = pairs.join(present, on=["__column", "__v", "__q"], how="semi").select("__rid", "__column", "__v").unique()
     failing = long.join(supported, on=["__rid", "__column", "__v"], how="anti")
     if claimed:
-        failing = failing.join(pl.concat(claimed), on=["__rid", "__column", "__v"], how="anti")
+        failing = failing.join(ev.rids(pl.concat(claimed), pl.col("__cres"), "__rec").select("__rid", "__column", "__v"),
+                               on=["__rid", "__column", "__v"], how="anti")
     found: list[Finding] = []
     for name, column in order:
         bad = failing.filter((pl.col("__table") == name) & (pl.col("__column") == column)).select("__row", "__v").sort("__row")
@@ -163,13 +164,14 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
                 continue
             column = fk.fields[0]
             order.append((table.name, column, fk.resource))
-            rows = frame.with_row_index("__row").filter(pl.col(column).is_not_null()).select(
+            links.append(frame.with_row_index("__row").filter(pl.col(column).is_not_null()).select(
                 pl.lit(table.name).alias("__table"), pl.lit(column).alias("__column"), "__row", pl.col(key).cast(pl.String).alias("__rec"),
-                pl.col(column).cast(pl.String).alias("__value"), clause_of(note, column, columns).alias("__clause"))
-            links.append(ev.rids(ev.rids(rows, fk.resource, "__value", "__trid"), cited, "__rec", "__crid"))
+                pl.col(column).cast(pl.String).alias("__value"), clause_of(note, column, columns).alias("__clause"),
+                pl.lit(fk.resource).alias("__tres"), pl.lit(cited).alias("__cres")))
     if not links:
         return []
-    rows = pl.concat(links).with_row_index("__link")
+    # every link numbered at once: the record it points to and the record whose quotes must name it
+    rows = ev.rids(ev.rids(pl.concat(links), pl.col("__tres"), "__value", "__trid"), pl.col("__cres"), "__rec", "__crid").with_row_index("__link")
     # the quotes of each citing record; the linked record's own names on its ID alone, an alias on (ID, its source)
     pairs = rows.select("__crid", "__trid").unique().join(ev.cites.select(pl.col("__rid").alias("__crid"), "__q", "__sid"), on="__crid")
     own = ev.named.filter(pl.col("__sid").is_null()).select(pl.col("__rid").alias("__trid"), "__nid")
@@ -198,7 +200,7 @@ def record_evidence(package: Package, frames: Frames, ev: Evidence) -> tuple[pl.
     its quoted fields and its link rows' names. A country named by many sources adds its distinct names once to each
     record that refers to it, not once per alias row."""
     named = ev.named.join(ev.names.filter("__meaningful").select("__nid"), on="__nid").select("__rid", "__nid").unique()
-    names, literals = [named], []
+    names, literals, refs = [named], [], []
     for name in package.cited_tables():
         if name not in frames:
             continue
@@ -207,15 +209,18 @@ def record_evidence(package: Package, frames: Frames, ev: Evidence) -> tuple[pl.
             (t, frames[t.name], t.cited_via) for t in package.tables.values()
             if t.cited_via and t.name in frames and any(fk.fields == [t.cited_via] and fk.resource == name for fk in t.foreign_keys)]
         for tab, frame, via in parts:
-            recs = ev.rids(frame, name, via)
+            record = [pl.lit(name).alias("__cres"), pl.col(via).cast(pl.String).alias("__key")]
             for f in tab.fields:
                 if f.quoted or (f.name in tab.names and tab is not table):
-                    literals.append(recs.select("__rid", pl.col(f.name).cast(pl.String).alias("__v"), pl.lit(f.quoted.kind if f.quoted else "text").alias("__kind")))
-            for fk in tab.foreign_keys:
-                if len(fk.fields) == 1 and fk.fields[0] not in (via, tab.cited_via):
-                    refs = ev.rids(recs.select("__rid", pl.col(fk.fields[0]).alias("__ref")).drop_nulls().unique(), fk.resource, "__ref", "__trid")
-                    names.append(refs.join(named.rename({"__rid": "__trid"}), on="__trid").select("__rid", "__nid"))
-    values = pl.concat(literals).drop_nulls().unique() if literals else pl.DataFrame(schema={"__rid": ID, "__v": pl.String, "__kind": pl.String})
+                    literals.append(frame.select(*record, pl.col(f.name).cast(pl.String).alias("__v"), pl.lit(f.quoted.kind if f.quoted else "text").alias("__kind")))
+            refs += [frame.select(*record, pl.col(fk.fields[0]).cast(pl.String).alias("__ref"), pl.lit(fk.resource).alias("__tres"))
+                     for fk in tab.foreign_keys if len(fk.fields) == 1 and fk.fields[0] not in (via, tab.cited_via)]
+    # numbered at once: each record, and each record its rows refer to
+    if refs:
+        pairs = ev.rids(ev.rids(pl.concat(refs).drop_nulls().unique(), pl.col("__cres"), "__key"), pl.col("__tres"), "__ref", "__trid")
+        names.append(pairs.select("__rid", "__trid").unique().join(named.rename({"__rid": "__trid"}), on="__trid").select("__rid", "__nid"))
+    values = (ev.rids(pl.concat(literals).drop_nulls(), pl.col("__cres"), "__key").select("__rid", "__v", "__kind").unique() if literals
+              else pl.DataFrame(schema={"__rid": ID, "__v": pl.String, "__kind": pl.String}))
     generic = [v for v in values.filter(pl.col("__kind") == "text").get_column("__v").unique().to_list() if not meaningful(v)]
     return pl.concat(names).unique(), values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in(generic)))
 
