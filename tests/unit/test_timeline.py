@@ -64,13 +64,20 @@ def test_every_state_act_the_schema_allows_has_its_place_in_the_order():
     ("agreement_actions", "kaz-outer-space-treaty-accession", "action_date", "1990", "1991"),  # Kazakhstan: 1991-12-16
     ("memberships", "uzb-copuos", "start_date", "1991-07", "1991-08"),  # Uzbekistan: 1991-08-31
 ])
-def test_no_state_acts_or_joins_before_it_came_into_being(package, table, key, column, early, fits):
-    from conftest import run_validator
-    from edit import line_of, set_cell
+def test_no_state_acts_or_joins_before_it_came_into_being(table, key, column, early, fits):
+    """On the real package's frames, one cell set to a date that holds the day the state came into being, then to one
+    wholly before it: only the second is reported, at that row and column."""
+    from validate.model import load
+    from validate.run import check_table
 
-    set_cell(package, table, key, column, fits)  # a year that holds the day the state came into being
-    assert not run_validator(package).at("before-founding")
-    set_cell(package, table, key, column, early)
-    found = run_validator(package).at("before-founding")
-    assert [(f["table"], f["line"], f["column"], f["value"]) for f in found] == [(table, line_of(package, table, key), column, early)]
-    assert "came into being" in found[0]["message"]
+    package, _ = load(FIXTURE.parents[1])
+    frames = {t.name: check_table(t).frame for t in package.tables.values()}
+    pk = package.tables[table].primary_key[0]
+    row = frames[table].get_column(pk).to_list().index(key)
+
+    def found(value: str) -> list[tuple[str, int | None, str | None, str | None]]:
+        changed = dict(frames, **{table: frames[table].with_columns(pl.when(pl.col(pk) == key).then(pl.lit(value)).otherwise(pl.col(column)).alias(column))})
+        return [(f.table, f.line, f.column, f.value) for f in timeline.check(package, changed) if f.rule == "before-founding"]
+
+    assert found(fits) == []  # a year that holds the day the state came into being
+    assert found(early) == [(table, row + 2, column, early)]
