@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,8 +34,41 @@ def _one_polars_thread_per_worker() -> None:
 
 
 _one_polars_thread_per_worker()
-# each test process keeps its verdict cache (validate/verdicts.py) in a folder of its own, never the user's
-os.environ.setdefault("CAS_CACHE_DIR", tempfile.mkdtemp(prefix="cas-verdicts-"))
+
+
+def _one_verdict_cache_per_run() -> str | None:
+    """The verdict cache (validate/verdicts.py) of a run is a folder of its own, never the user's, shared by the run's
+    processes: the first process to import this file (pytest's main process, before it starts the xdist workers) makes
+    it, the workers and the validator's child processes inherit it, and that process removes it when the run ends
+    (pytest_unconfigure). Sharing is exact: a verdict is keyed by the document's text and the checking code's version,
+    and written whole (a temporary file renamed), so a worker reads what any other would have computed, or computes it.
+    Returns the folder this process made, None where it was given one."""
+    if "CAS_CACHE_DIR" in os.environ:
+        return None
+    os.environ["CAS_CACHE_DIR"] = tempfile.mkdtemp(prefix="cas-verdicts-")
+    return os.environ["CAS_CACHE_DIR"]
+
+
+_OWN_VERDICT_CACHE = _one_verdict_cache_per_run()
+
+
+def _hypothesis_the_same_on_every_run() -> None:
+    """The suite's property tests draw the same examples on every run (a failure reproduces, CI never goes red at random),
+    keep no example database, and never fail on a clock: no deadline, and no health check for slow data generation, which
+    a busy machine would trip. A test's own @settings still set what they name; this is what the others inherit (conftest
+    is imported before the test modules, whose @settings take their defaults from the profile loaded then)."""
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("suite", derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile("suite")
+
+
+_hypothesis_the_same_on_every_run()
+
+
+def pytest_unconfigure(config) -> None:
+    if _OWN_VERDICT_CACHE:
+        shutil.rmtree(_OWN_VERDICT_CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixture"
@@ -116,23 +150,33 @@ def fixture(tmp_path: Path) -> Path:
     return copy_package(tmp_path / "fixture", FIXTURE)
 
 
-@pytest.fixture(scope="session")
-def release_build(tmp_path_factory) -> tuple[Path, Path]:
-    """A copy of the package with its release built in its dist/: (package, dist). Built once per run and shared by the
-    xdist workers: the first to need it builds it while holding a file lock, and the others wait on the lock (never on
-    a clock). Only read it: copy what a test changes."""
+def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `name`, made by make(folder) once per run and shared by the xdist workers: the first to need it makes it
+    while holding a file lock, and the others wait on the lock (never on a clock). make writes into a fresh folder that is
+    renamed once whole, so a folder is never seen half made, and one that failed is made again by the next to need it.
+    Only read it: copy what a test changes."""
     import fcntl
-
-    from validate import release
 
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's own folder, above the workers'
-    done = shared / "release-build"
-    with open(shared / "release-build.lock", "w") as lock:
+    done = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.is_dir():
-            building = Path(tempfile.mkdtemp(prefix="release-build-", dir=shared))  # renamed once whole: never seen half-built
-            root = release_copy(building / "pkg")
-            release.build(root, root / "dist")
-            building.rename(done)
+            making = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=shared))
+            make(making)
+            making.rename(done)
+    return done
+
+
+@pytest.fixture(scope="session")
+def release_build(tmp_path_factory) -> tuple[Path, Path]:
+    """A copy of the package with its release built in its dist/: (package, dist), built once per run (once_per_run)."""
+    from validate import release
+
+    def make(folder: Path) -> None:
+        root = release_copy(folder / "pkg")
+        release.build(root, root / "dist")
+
+    done = once_per_run(tmp_path_factory, "release-build", make)
     return done / "pkg", done / "pkg" / "dist"

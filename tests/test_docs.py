@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, release_copy
+from conftest import ROOT
 
 
 def test_generated_docs_are_current():
@@ -91,14 +91,13 @@ def test_readme_opens_with_the_two_commands():
     assert "<!-- test-command -->" in head and "-m pytest" in head
 
 
-def test_readme_examples_run(monkeypatch, tmp_path):
-    """The README's Python and SQL examples work as written, in a copy of the package with its release built in dist/."""
+def test_readme_examples_run(monkeypatch, release_build):
+    """The README's Python and SQL examples work as written, in a copy of the package with its release built in dist/
+    (the run's one release build, conftest.py: the examples only read)."""
     import duckdb
 
-    from validate import release
-
-    root = release_copy(tmp_path / "pkg")
-    release.build(root, root / "dist")
+    root, _ = release_build
+    files = {p: p.stat().st_mtime_ns for p in root.rglob("*")}
     monkeypatch.chdir(root)
     readme = (ROOT / "README.md").read_text("utf-8")
     python = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
@@ -108,6 +107,7 @@ def test_readme_examples_run(monkeypatch, tmp_path):
     for block in sql:
         assert duckdb.sql(block).fetchall(), block
     assert len(python) >= 3 and len(sql) >= 1  # the worked examples, in docs/examples.md, are run by test_examples.py
+    assert {p: p.stat().st_mtime_ns for p in root.rglob("*")} == files, "an example wrote into the shared release build"
 
 
 def test_code_is_ruff_clean():

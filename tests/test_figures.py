@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import once_per_run
 from matplotlib.text import Text
 
 from docsgen import figures
@@ -22,15 +24,32 @@ from docsgen.figures.timeline import event_bounds, timeline_data, timeline_drawi
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session")
+def committed(tmp_path_factory) -> tuple[dict[str, bytes], dict[str, list[tuple[str, str]]], dict[str, list[str]]]:
+    """The repository's figures drawn once per run (conftest.once_per_run: the drawing is the module's largest cost, and
+    the workers share it): their bytes, the texts in each that overlap, those cut off."""
+
+    def draw(folder: Path) -> None:
+        with style():
+            built = figures.figures(ROOT)
+            for name, data in figures.save_all(built).items():
+                (folder / name).write_bytes(data)
+            overlaps = {name: text_overlaps(fig, draw=False) for name, fig in built.items()}
+            outside = {name: texts_outside(fig, draw=False) for name, fig in built.items()}
+        (folder / "texts.json").write_text(json.dumps({"overlaps": overlaps, "outside": outside}), "utf-8")
+
+    folder = once_per_run(tmp_path_factory, "figures", draw)
+    texts = json.loads((folder / "texts.json").read_text("utf-8"))
+    rendered = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != "texts.json"}
+    overlaps = {name: [tuple(pair) for pair in pairs] for name, pairs in texts["overlaps"].items()}
+    return rendered, overlaps, texts["outside"]
+
+
 @pytest.fixture(scope="module")
-def committed() -> tuple[dict[str, bytes], dict[str, list[tuple[str, str]]], dict[str, list[str]]]:
-    """The repository's figures drawn once for the module: their bytes, the texts in each that overlap, those cut off."""
+def network():
+    """The package's network figure, drawn once for the module's tests that look inside it (they only read it)."""
     with style():
-        built = figures.figures(ROOT)
-        rendered = figures.save_all(built)
-        overlaps = {name: text_overlaps(fig, draw=False) for name, fig in built.items()}
-        outside = {name: texts_outside(fig, draw=False) for name, fig in built.items()}
-    return rendered, overlaps, outside
+        return figures.figures(ROOT, names=("network",))["network"]
 
 
 @pytest.fixture
@@ -220,7 +239,7 @@ def test_no_text_is_cut_off_by_the_edge_of_a_figure(committed):
     assert outside == {name: [] for name in figures.NAMES}
 
 
-def test_the_network_labels_are_whole_and_every_abbreviation_is_keyed():
+def test_the_network_labels_are_whole_and_every_abbreviation_is_keyed(network):
     tables = read_tables(ROOT)
     graph = network_data(tables).graph
     labels = {graph.nodes[n]["label"] for n in graph.nodes}
@@ -232,12 +251,11 @@ def test_the_network_labels_are_whole_and_every_abbreviation_is_keyed():
     acronyms = {row["acronym"] for row in tables["agencies"] if row.get("acronym")} & labels
     assert codes and acronyms and codes | acronyms <= set(keyed)
     assert keyed["KAZ"] == "Kazakhstan" and keyed["OTS"] == "Organization of Turkic States"
-    with style():
-        text = _figure_text(figures.figures(ROOT, names=("network",))["network"])
+    text = _figure_text(network)
     assert "Key to the country codes and acronyms" in text and "Commonwealth of Independent States" in text
 
 
-def test_stated_and_inferred_links_are_drawn_differently():
+def test_stated_and_inferred_links_are_drawn_differently(network):
     tables: Tables = {
         "countries": [{"country_id": code, "name": code} for code in ("AAA", "BBB", "CCC")],
         "agencies": [],
@@ -256,9 +274,7 @@ def test_stated_and_inferred_links_are_drawn_differently():
     # The package's own network has both kinds, and draws each in its own line style.
     data = network_data(read_tables(ROOT))
     assert {link_style(entry) for entry in data.edges.values()} >= {"stated", "inferred"}
-    with style():
-        fig = figures.figures(ROOT, names=("network",))["network"]
-    drawn = {c.get_gid(): c.get_linestyle()[0] for ax in fig.axes for c in ax.collections if (c.get_gid() or "").startswith("links-")}
+    drawn = {c.get_gid(): c.get_linestyle()[0] for ax in network.axes for c in ax.collections if (c.get_gid() or "").startswith("links-")}
     assert {"links-stated", "links-inferred"} <= set(drawn)
     assert drawn["links-stated"] != drawn["links-inferred"]
 

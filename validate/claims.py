@@ -247,8 +247,11 @@ def value_the_note_rejects(package: Package, frames: Frames, quotes: Quotes | No
         rows = frame.with_row_index("__row").filter(pl.col("note").cast(pl.String).str.to_lowercase().str.contains(REJECTS, literal=True))
         if rows.height == 0:  # no note of the table rejects a value: nothing to compare
             continue
-        columns = [f.name for f in table.fields if f.name not in ("note", *table.primary_key)]
-        parts.append(clauses(table, rows, columns).select(pl.lit(name).alias("__table"), pl.all()))
+        candidates = [f.name for f in table.fields if f.name not in ("note", *table.primary_key)]
+        headed = rows.select(pl.col("note").cast(pl.String).str.contains(f"{c}:", literal=True).any().alias(c) for c in candidates).row(0)
+        columns = [c for c, has in zip(candidates, headed, strict=True) if has]  # only the columns some note has a clause for
+        if columns:
+            parts.append(clauses(table, rows, columns).select(pl.lit(name).alias("__table"), pl.all()))
     if not parts:
         return []
     rows = pl.concat(parts).filter(~pl.col("__link") & pl.col("__value").is_not_null()

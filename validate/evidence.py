@@ -53,9 +53,9 @@ class Evidence:
         """`frame` with the record ID of (res, frame[key]) as `alias`; rows whose key names no record are dropped (a
         dangling key is foreign-key's finding), or kept with a null ID where `keep`."""
         res_expr = pl.lit(res) if isinstance(res, str) else res
-        tagged = frame.with_columns(__res_=res_expr, __key_=pl.col(key).cast(pl.String))
-        return (tagged.join(self.records.rename({"__rid": alias, "__res": "__res_", "__key": "__key_"}), on=["__res_", "__key_"],
-                            how="left" if keep else "inner", maintain_order="left" if keep else "none").drop("__res_", "__key_"))
+        tagged = frame.lazy().with_columns(__res_=res_expr, __key_=pl.col(key).cast(pl.String))
+        return (tagged.join(self.records.lazy().rename({"__rid": alias, "__res": "__res_", "__key": "__key_"}), on=["__res_", "__key_"],
+                            how="left" if keep else "inner", maintain_order="left" if keep else "none").drop("__res_", "__key_").collect())
 
     def named_tables(self) -> set[str]:
         """The tables whose records have names (x-names) or aliases: the tables a link can be proved to by name."""
@@ -71,21 +71,21 @@ class Evidence:
         pairs = pairs.select(pl.col("__nid").cast(ID), pl.col("__q").cast(ID)).unique()
         new = pairs.join(self.tested, on=["__nid", "__q"], how="anti")
         if new.height:
-            hits = (new.join(self.names.select("__nid", "__phrase"), on="__nid").join(self.words, on="__q")
-                    .filter(pl.col("words").str.contains(pl.col("__phrase"), literal=True)).select("__nid", "__q"))
+            hits = (new.lazy().join(self.names.lazy().select("__nid", "__phrase"), on="__nid").join(self.words.lazy(), on="__q")
+                    .filter(pl.col("words").str.contains(pl.col("__phrase"), literal=True)).select("__nid", "__q").collect())
             self.tested = pl.concat([self.tested, new])
             self.present = pl.concat([self.present, hits])
         return self.present.join(pairs, on=["__nid", "__q"], how="semi")
 
     def in_text(self, rows: pl.DataFrame, text: str, *names: str) -> pl.DataFrame:
         """The rows whose `text` column holds, as whole words, the name of each `names` column (name IDs)."""
-        rows = rows.filter(pl.col(text).str.len_chars() > 0)
+        rows = rows.lazy().filter(pl.col(text).str.len_chars() > 0)
         said = rows.join(rows.select(text).unique().with_columns(__said=phrase(pl.col(text))), on=text)  # each distinct text folded once
         hit = pl.lit(True)
         for i, column in enumerate(names):
-            said = said.join(self.names.select(pl.col("__nid").alias(column), pl.col("__phrase").alias(f"__p{i}")), on=column)
+            said = said.join(self.names.lazy().select(pl.col("__nid").alias(column), pl.col("__phrase").alias(f"__p{i}")), on=column)
             hit = hit & pl.col("__said").str.contains(pl.col(f"__p{i}"), literal=True)
-        return said.filter(hit.fill_null(False)).drop("__said", *[f"__p{i}" for i in range(len(names))])
+        return said.filter(hit.fill_null(False)).drop("__said", *[f"__p{i}" for i in range(len(names))]).collect()
 
 
 def build(package: Package, frames: Frames, names: dict[str, pl.DataFrame], cites: pl.DataFrame, distinct: pl.DataFrame) -> Evidence:

@@ -28,20 +28,25 @@ MAX_SUGGEST = 20_000  # parent keys beyond which no 'did you mean' is computed
 @rule("foreign-key", "integrity")
 def foreign_key(package: Package, frames: Frames) -> list[Finding]:
     """Every declared foreign key resolves, self-references included."""
-    found: list[Finding] = []
+    checks, queries = [], []
     for name, frame in frames.items():
         for fk in package.tables[name].foreign_keys:
             parent = frames.get(fk.resource)
             if parent is None:
                 continue  # the parent table could not be read; its own findings say why
-            keys = parent.select([pl.col(r).alias(c) for r, c in zip(fk.reference, fk.fields, strict=True)]).unique()
-            child = frame.with_row_index("__row").filter(pl.all_horizontal([pl.col(c).is_not_null() for c in fk.fields]))
-            dangling = child.join(keys, on=fk.fields, how="anti").select("__row", pl.concat_str(fk.fields, separator=",").alias("v")).sort("__row")
-            more = listed(name, "foreign-key", ",".join(fk.fields), dangling, f"{{value!r}} matches no {'/'.join(fk.reference)} of {fk.resource}")
-            if more and len(fk.fields) == 1 and keys.height <= MAX_SUGGEST:
-                candidates = keys.get_column(fk.fields[0]).cast(pl.String).drop_nulls().to_list()
+            keys = parent.lazy().select([pl.col(r).alias(c) for r, c in zip(fk.reference, fk.fields, strict=True)]).unique()
+            child = frame.lazy().with_row_index("__row").filter(pl.all_horizontal([pl.col(c).is_not_null() for c in fk.fields]))
+            checks.append((name, fk, parent))
+            queries.append(child.join(keys, on=fk.fields, how="anti").select("__row", pl.concat_str(fk.fields, separator=",").alias("v")).sort("__row"))
+    found: list[Finding] = []
+    for (name, fk, parent), dangling in zip(checks, pl.collect_all(queries), strict=True):  # every key of the package in one call
+        more = listed(name, "foreign-key", ",".join(fk.fields), dangling, f"{{value!r}} matches no {'/'.join(fk.reference)} of {fk.resource}")
+        if more and len(fk.fields) == 1:
+            keys = parent.get_column(fk.reference[0]).unique()
+            if keys.len() <= MAX_SUGGEST:
+                candidates = keys.cast(pl.String).drop_nulls().to_list()
                 more = [replace(f, hint=f"did you mean {close[0]!r}?") if (close := closest(str(f.value), candidates)) else f for f in more]
-            found += more
+        found += more
     return found
 
 
