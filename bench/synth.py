@@ -24,7 +24,8 @@ to it, an alias row with the real country's name (one row per source, as the ali
 that relations, claims and quotes still find their country's name; the successors in `retired_ids`
 get the suffix, and the replica's retired IDs are added to the CHANGELOG's Retired list of the release
 that retired the original; a replica row with the same name, type and country as an earlier row names
-that row's ID in its note, as a note explains a true homonym (distinct-records); and a replica of a
+that row's ID in its note, as a note explains a true homonym (distinct-records; the synthetic package's notes may run
+TWIN_ROOM characters beyond the real limit for it, which its copy of the Table Schema says); and a replica of a
 dated event is placed by its (shifted) country rather than its city, naming any earlier event of the
 same date and country in its note (duplicate-event).
 
@@ -51,6 +52,7 @@ COUNTRIES, SOURCES, CITATIONS, ALIASES = "countries", "sources", "citations", "a
 EVENTS = "events"  # the table duplicate-event reads (its columns are the rule's: start_date, city, country_id, name)
 CLAIM_COLUMN, CLAIM_VALUE, SOURCE_ID = "claim_column", "claim_value", "source_id"
 SUFFIX = "-s"
+TWIN_ROOM = 200  # characters a synthetic package's notes may run beyond the real limit, to name a replica's twin
 MODELS = ("replicated", "distinct")  # how a replica quotes its sources: the real quotes, or words of its own (`distinct_quotes`)
 REP = "__rep"  # the replica a grown row belongs to, while the package is generated
 
@@ -625,7 +627,11 @@ def generate(real: Path, out: Path, target: int, model: str = "replicated") -> G
             every += more
         if (specs or every) and "note" in table.columns:
             note = next(f for f in schema_of[name]["fields"] if f["name"] == "note")
-            table = name_twins(table, schema_of[name]["primaryKey"][0], specs, note.get("constraints", {}).get("maxLength", 10**9), every)
+            limit = note.get("constraints", {}).get("maxLength")
+            if limit is not None:  # room for the clause that names the twin: a real note may already be near its limit
+                note["constraints"]["maxLength"] = limit + TWIN_ROOM
+                write_schema(out, name, schema_of[name])
+            table = name_twins(table, schema_of[name]["primaryKey"][0], specs, limit + TWIN_ROOM if limit is not None else 10**9, every)
         grown[name] = table.drop(REP, "__wrap")
     if CITATIONS in grown and EVENTS in grown:
         grown[CITATIONS] = drop_city_citations(grown[CITATIONS], cleared)
@@ -700,6 +706,12 @@ def copy_sources(real: Path, out: Path, real_sources: pl.DataFrame, grown: pl.Da
             digests.append(hashlib.sha256(data).hexdigest())
     columns = {"file_name": new_names, "path": new_paths, "sha256": digests} | ({"url": new_urls} if "url" in real_sources.columns else {})
     return grown.with_columns(**{c: pl.Series(v, dtype=pl.String) for c, v in columns.items()})
+
+
+def write_schema(out: Path, table: str, schema: dict) -> None:
+    """Write a table's (changed) Table Schema into the synthetic package, where its resource says it is."""
+    path = next(r["schema"] for r in resources(out) if r["name"] == table)
+    (out / path).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
 def copy_package(clean: Path, out: Path) -> None:
