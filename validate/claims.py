@@ -23,7 +23,13 @@ UNCLAIMABLE = {"note"}  # a note explains a row; it is never a claimed value
 
 
 def claims_of(package: Package, frames: Frames, quotes: Quotes) -> pl.DataFrame:
-    """One row per claim: __row (in citations), __table, __key (the cited record), __column, __v, __q."""
+    """One row per claim: __row (in citations), __table, __key (the cited record), __column, __v, __q; made once a run."""
+    if "claims" not in quotes.derived:
+        quotes.derived["claims"] = claims_made(package, frames, quotes)
+    return quotes.derived["claims"]
+
+
+def claims_made(package: Package, frames: Frames, quotes: Quotes) -> pl.DataFrame:
     parts = []
     for table, cited_as in package.cited_tables().items():
         if table in frames:

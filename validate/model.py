@@ -226,13 +226,21 @@ def pattern_errors(field: dict[str, Any]) -> list[str]:
     pattern = field.get("constraints", {}).get("pattern") if isinstance(field.get("constraints"), dict) else None
     if pattern is None:
         return []
+    why = pattern_refused(str(pattern))
+    return [f"field {field.get('name')!r}: pattern {pattern!r} is not a valid regular expression ({why})"] if why else []
+
+
+@functools.lru_cache(maxsize=4096)
+def pattern_refused(pattern: str) -> str:
+    """Why the Rust regex engine refuses a pattern, or "": a pure function of the pattern, so each is compiled once a
+    process (the test suite loads the same schemas hundreds of times)."""
     import polars as pl
 
     try:
         pl.select(pl.lit("").str.contains(f"^(?:{pattern})$"))
     except Exception as exc:  # the Rust regex engine refuses it (ComputeError): report, never crash
-        return [f"field {field.get('name')!r}: pattern {pattern!r} is not a valid regular expression ({str(exc)[:120]})"]
-    return []
+        return str(exc)[:120]
+    return ""
 
 
 def name_errors(schema: dict[str, Any], names: list[str]) -> list[str]:
