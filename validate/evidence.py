@@ -109,12 +109,16 @@ def build(package: Package, frames: Frames, names: dict[str, pl.DataFrame], cite
     name_table = distinct_names.with_columns(__phrase=phrase(pl.col("__name")), __meaningful=pl.col("__name").is_in(useful))
     ev = Evidence(records, name_table, pl.DataFrame(), sources, pl.DataFrame(),
                   distinct.select(pl.col("__q").cast(ID), "words"))
-    named = [ev.sids(ev.rids(df, res, "__key"), "__source").join(distinct_names, on="__name").select("__rid", "__nid", "__sid")
-             for res, df in names.items()]
-    ev.named = pl.concat(named).unique() if named else pl.DataFrame(schema={"__rid": ID, "__nid": ID, "__sid": ID})
-    long = [ev.sids(ev.rids(cites.select("__row", pl.col(column).alias("__key"), "source_id", "__q", __claim=pl.col("claim_column").is_not_null())
-                            .drop_nulls("__key"), res, "__key"))
-            .select(pl.col("__row").cast(ID), "__rid", "__sid", pl.col("__q").cast(ID), "__claim")
+    # every table's names, then every citation's records, numbered in one join each
+    if names:
+        every = pl.concat([df.select(pl.lit(res).alias("__res"), "__key", "__name", "__source") for res, df in names.items()])
+        ev.named = (ev.sids(ev.rids(every, pl.col("__res"), "__key"), "__source").join(distinct_names, on="__name")
+                    .select("__rid", "__nid", "__sid").unique())
+    else:
+        ev.named = pl.DataFrame(schema={"__rid": ID, "__nid": ID, "__sid": ID})
+    long = [cites.select(pl.lit(res).alias("__res"), "__row", pl.col(column).cast(pl.String).alias("__key"), "source_id", "__q",
+                         __claim=pl.col("claim_column").is_not_null()).drop_nulls("__key")
             for res, column in direct.items() if column in cites.columns]
-    ev.cites = pl.concat(long) if long else pl.DataFrame(schema={"__row": ID, "__rid": ID, "__sid": ID, "__q": ID, "__claim": pl.Boolean})
+    ev.cites = (ev.sids(ev.rids(pl.concat(long), pl.col("__res"), "__key")).select(pl.col("__row").cast(ID), "__rid", "__sid", pl.col("__q").cast(ID), "__claim")
+                if long else pl.DataFrame(schema={"__row": ID, "__rid": ID, "__sid": ID, "__q": ID, "__claim": pl.Boolean}))
     return ev

@@ -123,6 +123,8 @@ def claimed_values(quotes: Quotes, cited_as: str, table: Table, frame: pl.DataFr
     that it compares with the row's value cast the same way. claim-in-quote checks these against their own quotes."""
     claims = quotes.cites.select(pl.col(cited_as).cast(pl.String).alias("__rec"), pl.col(CLAIM_COLUMN).alias("__column"),
                                  pl.col(CLAIM_VALUE).alias("__v")).drop_nulls()
+    if claims.height == 0:  # no claim for this table's records: nothing to parse
+        return claims
     parts = [claims.filter(pl.col("__column") == c).with_columns(parse({**table.field(c).raw, "name": "__v"}).cast(pl.String).alias("__v"))
              for c, dtype in frame.schema.items() if dtype != pl.String]
     return pl.concat([claims.filter(~pl.col("__column").is_in([c for c, t in frame.schema.items() if t != pl.String])), *parts]).drop_nulls()
