@@ -158,13 +158,14 @@ BEGINNINGS = (
 )
 
 
-def reached(package: Package, frames: Frames, begin: Beginning) -> pl.DataFrame | None:
+def reached(package: Package, frames: Frames, begin: Beginning) -> pl.LazyFrame | None:
     """(__row, value, parent, date) for each row of begin.table with a start, the record its `via` keys reach, and that
-    record's `began` date; None where a table, a column or a foreign key of the path is not there."""
+    record's `began` date, as a query (before_founding runs every beginning's at once); None where a table, a column or
+    a foreign key of the path is not there."""
     if begin.table not in frames or not set(begin.starts) & set(frames[begin.table].columns):
         return None
-    frame = frames[begin.table]
-    start = pl.coalesce([date_of(c) for c in begin.starts if c in frame.columns])
+    frame = frames[begin.table].lazy()
+    start = pl.coalesce([date_of(c) for c in begin.starts if c in frames[begin.table].columns])
     rows = frame.with_row_index("__row").select("__row", start.alias("value"), pl.lit(None, dtype=pl.String).alias("__key")).drop_nulls("value")
     current = begin.table
     for i, via in enumerate(begin.via):
@@ -176,12 +177,12 @@ def reached(package: Package, frames: Frames, begin: Beginning) -> pl.DataFrame 
         if i == 0:
             rows = rows.join(frame.with_row_index("__row").select("__row", pl.col(via).cast(pl.String).alias("__next")), on="__row")
         else:
-            rows = rows.join(frames[current].select(pl.col(package.tables[current].primary_key[0]).cast(pl.String).alias("__key"),
+            rows = rows.join(frames[current].lazy().select(pl.col(package.tables[current].primary_key[0]).cast(pl.String).alias("__key"),
                                                     pl.col(via).cast(pl.String).alias("__next")), on="__key")
         rows = rows.drop("__key").rename({"__next": "__key"}).drop_nulls("__key")
         current = fk.resource
         if last:
-            ends = parent.select(pl.col(fk.reference[0]).cast(pl.String).alias("__key"), date_of(begin.began).alias("date")).drop_nulls()
+            ends = parent.lazy().select(pl.col(fk.reference[0]).cast(pl.String).alias("__key"), date_of(begin.began).alias("date")).drop_nulls()
             return rows.join(ends, on="__key").select("__row", "value", pl.col("__key").alias("parent"), "date")
     return None
 
@@ -195,12 +196,10 @@ def before_founding(package: Package, frames: Frames) -> list[Finding]:
     `established_date`). An event without `start_date` is compared by its `latest_date`, the latest day it can have
     begun. Partial dates compare by their intervals: only a start that cannot be on or after the beginning is reported."""
     found: list[Finding] = []
-    for begin in BEGINNINGS:
-        rows = reached(package, frames, begin)
-        if rows is None:
-            continue
-        early = (rows.filter(wholly_after(pl.col("date"), pl.col("value")).fill_null(False))
-                 .with_columns(pl.lit(begin.starts[0]).alias("__column"), pl.lit(begin.what).alias("what")))
+    paths = [(begin, rows) for begin in BEGINNINGS if (rows := reached(package, frames, begin)) is not None]
+    earliest = pl.collect_all([rows.filter(wholly_after(pl.col("date"), pl.col("value")).fill_null(False)) for _, rows in paths])
+    for (begin, _), early in zip(paths, earliest, strict=True):  # every beginning's query in one call
+        early = early.with_columns(pl.lit(begin.starts[0]).alias("__column"), pl.lit(begin.what).alias("what"))
         if begin.starts[1:] and early.height:  # name the column the start was read from
             source = frames[begin.table].select(pl.col(begin.starts[0]).is_null().alias("__empty")).with_row_index("__row")
             early = early.join(source, on="__row").with_columns(
