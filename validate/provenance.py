@@ -320,11 +320,11 @@ def alias_not_stated(package: Package, frames: Frames, quotes: Quotes) -> list[F
     return found
 
 
-def stating_sources(quotes: Quotes, cited_as: str, key: str, column: str) -> pl.DataFrame:
+def stating_sources(quotes: Quotes, cited_as: str, key: str, column: str) -> pl.LazyFrame:
     """(key, source_id, published_date) of the sources that state a record's `column`: those whose citations claim a value
     for it where the record has such claims (an earlier page citing the record may have announced it as planned), else
-    every source citing the record. Records with no citation have no row."""
-    cites = quotes.cites.filter(pl.col(cited_as).is_not_null()).select(pl.col(cited_as).alias(key), "source_id", "published_date", CLAIM_COLUMN)
+    every source citing the record. Records with no citation have no row. A query: its callers run theirs at once."""
+    cites = quotes.cites.lazy().filter(pl.col(cited_as).is_not_null()).select(pl.col(cited_as).alias(key), "source_id", "published_date", CLAIM_COLUMN)
     claimed = cites.filter(pl.col(CLAIM_COLUMN) == column)
     return pl.concat([claimed, cites.join(claimed.select(key).unique(), on=key, how="anti")]).select(key, "source_id", "published_date").unique()
 
@@ -334,7 +334,7 @@ def not_after_source(package: Package, frames: Frames, quotes: Quotes) -> list[F
     """A date a source reports as past (`field`, optionally only `when` other columns have given values) is not after
     the date of a source that reports it: the sources that claim a value for the column where there are such claims
     (an earlier page citing the record may have announced it as planned), else every source citing the record."""
-    found: list[Finding] = []
+    checks, queries = [], []
     direct = package.cited_tables()
     for name, frame in frames.items():
         table = package.tables[name]
@@ -348,13 +348,15 @@ def not_after_source(package: Package, frames: Frames, quotes: Quotes) -> list[F
             for col, values in spec.get("when", {}).items():
                 when = when & pl.col(col).is_in(typed_values(table.field(col).raw, values)).fill_null(False)
             well_formed = pl.col(column).cast(pl.String).str.contains(WELL_FORMED_DATE)  # a date column too
-            rows = (frame.with_row_index("__row").filter(when & well_formed.fill_null(False))
+            rows = (frame.lazy().with_row_index("__row").filter(when & well_formed.fill_null(False))
                     .select("__row", key, pl.col(column).cast(pl.String)))
             value, reported = precision_prefix(pl.col(column), pl.col("published_date"))
-            late = (rows.join(dates, on=key, how="inner").filter(value > reported)
-                    .group_by("__row").agg(pl.col(column).first()).sort("__row"))
-            found += listed(name, "not-after-source", column, late.select("__row", column),
-                            "{value!r} is after the date of a source that reports it as past")
+            checks.append((name, column))
+            queries.append(rows.join(dates, on=key, how="inner").filter(value > reported)
+                           .group_by("__row").agg(pl.col(column).first()).sort("__row").select("__row", column))
+    found: list[Finding] = []
+    for (name, column), late in zip(checks, pl.collect_all(queries), strict=True):  # every table's check in one call
+        found += listed(name, "not-after-source", column, late, "{value!r} is after the date of a source that reports it as past")
     return found
 
 
@@ -368,20 +370,23 @@ def status_dated_by_source(package: Package, frames: Frames, quotes: Quotes) -> 
     was consulted: not after the latest `published_date` of the sources that state it (those whose citations claim
     `status` for the record, else every source citing the record), compared at their shared precision; and empty where
     none of those sources is dated (the row gives bounds instead)."""
-    found: list[Finding] = []
+    names, queries = [], []
     direct = package.cited_tables()
     for name, frame in frames.items():
         if name not in direct or STATUS_AS_OF not in frame.columns:
             continue
         key = package.tables[name].primary_key[0]
         latest = stating_sources(quotes, direct[name], key, STATUS).group_by(key).agg(pl.col("published_date").max())  # null: none is dated
-        rows = (frame.with_row_index("__row").select("__row", key, pl.col(STATUS_AS_OF).cast(pl.String))
+        rows = (frame.lazy().with_row_index("__row").select("__row", key, pl.col(STATUS_AS_OF).cast(pl.String))
                 .filter(pl.col(STATUS_AS_OF).str.contains(WELL_FORMED_DATE).fill_null(False)))
         value, stated = precision_prefix(pl.col(STATUS_AS_OF), pl.col("published_date"))
-        bad = (rows.join(latest, on=key, how="inner").filter(pl.col("published_date").is_null() | (value > stated)).sort("__row")
-               .select("__row", STATUS_AS_OF, why=pl.when(pl.col("published_date").is_null())
-                       .then(pl.lit("is given, but no source stating the status is dated"))  # each under 80 characters: listed shortens
-                       .otherwise(pl.concat_str([pl.lit("is after "), pl.col("published_date"), pl.lit(", the date of the newest source stating the status")]))))
+        names.append(name)
+        queries.append(rows.join(latest, on=key, how="inner").filter(pl.col("published_date").is_null() | (value > stated)).sort("__row")
+                       .select("__row", STATUS_AS_OF, why=pl.when(pl.col("published_date").is_null())
+                               .then(pl.lit("is given, but no source stating the status is dated"))  # each under 80 characters: listed shortens
+                               .otherwise(pl.concat_str([pl.lit("is after "), pl.col("published_date"), pl.lit(", the date of the newest source stating the status")]))))
+    found: list[Finding] = []
+    for name, bad in zip(names, pl.collect_all(queries), strict=True):  # every table's check in one call
         found += listed(name, "status-dated-by-source", STATUS_AS_OF, bad, "status_as_of {value!r} {why}",
                         hint="status_as_of is the date of the source that states the status (the newest, if several do), never the day "
                              "a page was consulted; where no such source is dated, leave it empty and give bounds instead")
