@@ -63,23 +63,24 @@ def claim_column(package: Package, frames: Frames, quotes: Quotes) -> list[Findi
     `claim_value` is a valid value of that column (its type, pattern and enum) and, for a foreign key, the key of a
     record that exists: a disagreement about a link is between two records of the package."""
     claims = claims_of(package, frames, quotes)
-    bad_rows: list[pl.DataFrame] = []
+    bad_rows: list[pl.LazyFrame] = []  # one query for every table and column, run at once
     for table, group in claims.partition_by("__table", as_dict=True).items():
         fields = claimable(package.tables[table[0]])
+        claimed = group.lazy()
         for fk in package.tables[table[0]].foreign_keys:
             if len(fk.fields) == 1 and fk.fields[0] in fields and fk.resource in frames:
-                keys = frames[fk.resource].select(pl.col(fk.reference[0]).cast(pl.String).alias("__v"))
-                bad_rows.append(group.filter(pl.col("__column") == fk.fields[0]).join(keys, on="__v", how="anti")
+                keys = frames[fk.resource].lazy().select(pl.col(fk.reference[0]).cast(pl.String).alias("__v"))
+                bad_rows.append(claimed.filter(pl.col("__column") == fk.fields[0]).join(keys, on="__v", how="anti")
                                 .select("__row", pl.format("{}: no {} record has this {}", "__v", pl.lit(fk.resource), pl.lit(fk.reference[0]))))
-        bad_rows.append(group.filter(~pl.col("__column").is_in(list(fields)))
+        bad_rows.append(claimed.filter(~pl.col("__column").is_in(list(fields)))
                         .select("__row", pl.format("{}: no claimable column {} in {}", "__v", "__column", "__table")))
         for column in group.get_column("__column").unique().to_list():  # only the columns some citation claims
             if column in fields:
-                rows = group.filter(pl.col("__column") == column)
+                rows = claimed.filter(pl.col("__column") == column)
                 bad_rows.append(rows.filter(~value_ok(fields[column]).fill_null(False)).select("__row", pl.format("{}: not a valid {}", "__v", "__column")))
     if not bad_rows:
         return []
-    failing = pl.concat(bad_rows).sort("__row")
+    failing = pl.concat(bad_rows).sort("__row").collect()
     return listed(CITATIONS, "claim-column", CLAIM_VALUE, failing, "{value}")
 
 

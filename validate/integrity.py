@@ -57,18 +57,21 @@ def uncited(package: Package, frames: Frames) -> list[Finding]:
     citations = frames.get(CITATIONS)
     if citations is None:
         return []
-    found: list[Finding] = []
+    checks, queries = [], []
     for table, column in package.cited_tables().items():
         frame = frames.get(table)
         if frame is None:
             continue
         pk = package.tables[table].primary_key[0]
-        cited = citations.select(pl.col(column).alias(pk)).drop_nulls().unique()
-        rows = frame.with_row_index("__row")
+        cited = citations.lazy().select(pl.col(column).alias(pk)).drop_nulls().unique()
+        rows = frame.lazy().with_row_index("__row")
         if package.tables[table].schema.get("x-cited-where-stated") is True:
             stated = [pl.col(f.name).is_not_null() for f in package.tables[table].fields if f.quoted and f.name in frame.columns]
-            rows = rows.filter(pl.any_horizontal(stated)) if stated else rows.clear()
-        missing = rows.join(cited, on=pk, how="anti").select("__row", pk).sort("__row")
+            rows = rows.filter(pl.any_horizontal(stated) if stated else pl.lit(False))
+        checks.append((table, pk))
+        queries.append(rows.join(cited, on=pk, how="anti").select("__row", pk).sort("__row"))
+    found: list[Finding] = []
+    for (table, pk), missing in zip(checks, pl.collect_all(queries), strict=True):  # every table's check in one call
         found += listed(table, "uncited", pk, missing, "{value!r} has no citation in citations: add one with its source and verbatim quote")
     return found
 
