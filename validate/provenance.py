@@ -98,9 +98,11 @@ def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[
         failing = failing.join(ev.rids(pl.concat(claimed), pl.col("__cres"), "__rec").select("__rid", "__column", "__v"),
                                on=["__rid", "__column", "__v"], how="anti")
     found: list[Finding] = []
+    by_place = failing.partition_by("__table", "__column", as_dict=True)  # one split, only of the rows that fail
     for name, column in order:
-        bad = failing.filter((pl.col("__table") == name) & (pl.col("__column") == column)).select("__row", "__v").sort("__row")
-        found += listed(name, "fact-not-in-quote", column, bad, f"{{value!r}} is not in the row's quotes and the note has no '{column}:' explanation")
+        if (bad := by_place.get((name, column))) is not None:
+            found += listed(name, "fact-not-in-quote", column, bad.select("__row", "__v").sort("__row"),
+                            f"{{value!r}} is not in the row's quotes and the note has no '{column}:' explanation")
     return found
 
 
@@ -187,9 +189,11 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
     explained = ev.in_text(failing.select("__link", "__trid", "__clause").join(named, on="__trid"), "__clause", "__nid")
     failing = failing.join(explained.select("__link").unique(), on="__link", how="anti")
     found: list[Finding] = []
+    by_place = failing.partition_by("__table", "__column", as_dict=True)  # one split, only of the rows that fail
     for name, column, resource in order:
-        bad = failing.filter((pl.col("__table") == name) & (pl.col("__column") == column)).select("__row", "__value").sort("__row")
-        found += listed(name, "relation-not-in-quote", column, bad,
+        if (bad := by_place.get((name, column))) is None:
+            continue
+        found += listed(name, "relation-not-in-quote", column, bad.select("__row", "__value").sort("__row"),
                         f"{{value!r}}: no name or alias of this {resource} record is in the quotes of the row's record, "
                         f"and no '{column}:' clause of the note names it")
     return found
