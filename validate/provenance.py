@@ -290,7 +290,7 @@ def alias_not_stated(package: Package, frames: Frames, quotes: Quotes) -> list[F
     own = ev.named.filter(pl.col("__sid").is_null()).select(pl.col("__rid").alias("__trid"), pl.col("__nid").alias("__onid"))
     source_quotes = ev.sids(quotes.cites.select("source_id", pl.col("__q").cast(ID)).unique()).select("__sid", "__q")
     alias_ids = ev.names.select(pl.col("__name").alias("__alias"), pl.col("__nid").alias("__anid"))
-    found: list[Finding] = []
+    parts, order = [], []
     for table in package.tables.values():
         if not table.aliases or table.name not in frames:
             continue
@@ -302,25 +302,32 @@ def alias_not_stated(package: Package, frames: Frames, quotes: Quotes) -> list[F
             if len(fk.fields) != 1 or fk.resource not in named_tables or fk.fields[0] == source:
                 continue
             column = fk.fields[0]
-            rows = (frame.with_row_index("__row").filter(pl.col(column).is_not_null() & pl.col(alias).is_not_null())
-                    .select("__row", pl.col(column).cast(pl.String).alias("__key"), pl.col(alias).cast(pl.String).alias("__alias"),
-                            pl.col(source).cast(pl.String).alias("source_id"), clause_of(note, column, columns).alias("__clause")))
-            rows = ev.sids(ev.rids(rows, fk.resource, "__key", "__trid")).join(alias_ids, on="__alias")  # a dangling key is foreign-key's
-            if rows.height == 0:
-                continue
-            # the quotes of the alias's source that have the alias; then the record's own names in those
-            having = rows.select("__anid", "__sid").unique().join(source_quotes, on="__sid")
-            having = having.join(ev.in_quotes(having.rename({"__anid": "__nid"})).rename({"__nid": "__anid"}), on=["__anid", "__q"], how="semi")
-            candidates = rows.select("__trid", "__anid", "__sid").unique().join(having, on=["__anid", "__sid"]).join(own, on="__trid")
-            present = ev.in_quotes(candidates.select(pl.col("__onid").alias("__nid"), "__q")).rename({"__nid": "__onid"})
-            stated = candidates.join(present, on=["__onid", "__q"], how="semi").select("__trid", "__anid", "__sid").unique()
-            failing = rows.join(stated, on=["__trid", "__anid", "__sid"], how="anti")
-            explained = ev.in_text(failing.select("__row", "__trid", "__anid", "__clause").join(own, on="__trid"), "__clause", "__onid", "__anid")
-            failing = failing.join(explained.select("__row").unique(), on="__row", how="anti")
-            found += listed(table.name, "alias-not-stated", column, failing.select("__row", "__key", "__alias").sort("__row"),
-                            f"{{value!r}}: no quote of the alias's source has both {{__alias!r}} and a name of this {fk.resource} record, "
-                            f"and no '{column}:' clause of the note names both",
-                            hint=f"cite a quote of the alias's source that names both, or name both in the note's '{column}:' clause")
+            order.append((table.name, column, fk.resource))
+            parts.append(frame.with_row_index("__row").filter(pl.col(column).is_not_null() & pl.col(alias).is_not_null())
+                         .select(pl.lit(table.name).alias("__table"), pl.lit(column).alias("__column"), pl.lit(fk.resource).alias("__tres"), "__row",
+                                 pl.col(column).cast(pl.String).alias("__key"), pl.col(alias).cast(pl.String).alias("__alias"),
+                                 pl.col(source).cast(pl.String).alias("source_id"), clause_of(note, column, columns).alias("__clause")))
+    if not parts:
+        return []
+    # every alias of every table and link at once; a dangling key is foreign-key's
+    rows = ev.sids(ev.rids(pl.concat(parts), pl.col("__tres"), "__key", "__trid")).join(alias_ids, on="__alias").with_row_index("__link")
+    # the quotes of the alias's source that have the alias; then the record's own names in those
+    having = rows.select("__anid", "__sid").unique().join(source_quotes, on="__sid")
+    having = having.join(ev.in_quotes(having.rename({"__anid": "__nid"})).rename({"__nid": "__anid"}), on=["__anid", "__q"], how="semi")
+    candidates = rows.select("__trid", "__anid", "__sid").unique().join(having, on=["__anid", "__sid"]).join(own, on="__trid")
+    present = ev.in_quotes(candidates.select(pl.col("__onid").alias("__nid"), "__q")).rename({"__nid": "__onid"})
+    stated = candidates.join(present, on=["__onid", "__q"], how="semi").select("__trid", "__anid", "__sid").unique()
+    failing = rows.join(stated, on=["__trid", "__anid", "__sid"], how="anti")
+    explained = ev.in_text(failing.select("__link", "__trid", "__anid", "__clause").join(own, on="__trid"), "__clause", "__onid", "__anid")
+    by_place = failing.join(explained.select("__link").unique(), on="__link", how="anti").partition_by("__table", "__column", as_dict=True)
+    found: list[Finding] = []
+    for name, column, resource in order:
+        if (bad := by_place.get((name, column))) is None:
+            continue
+        found += listed(name, "alias-not-stated", column, bad.select("__row", "__key", "__alias").sort("__row"),
+                        f"{{value!r}}: no quote of the alias's source has both {{__alias!r}} and a name of this {resource} record, "
+                        f"and no '{column}:' clause of the note names both",
+                        hint=f"cite a quote of the alias's source that names both, or name both in the note's '{column}:' clause")
     return found
 
 
