@@ -456,7 +456,7 @@ def country_aliases(real: dict[str, pl.DataFrame], schema_of: dict[str, dict]) -
     gets an alias row naming its stand-in by the real name, from its copy of the source, so that the references still
     have their name in the quotes (relation-not-in-quote, quote-supports-row, claim-in-quote), through the same aliases
     join the real aliases go through. Only the (country, source) pairs some quote needs are added."""
-    from validate.text import as_words, fold_expr, text_in_words
+    from validate.text import phrase, text_in_words
 
     refers = []  # (citation column, record key, country code)
     for fk in schema_of[CITATIONS].get("foreignKeys", []):
@@ -482,7 +482,7 @@ def country_aliases(real: dict[str, pl.DataFrame], schema_of: dict[str, dict]) -
     names = schema_of[COUNTRIES].get("x-names", ["name"])
     countries = pl.concat([real[COUNTRIES].select("country_id", pl.col(n).alias("__name")) for n in names]).drop_nulls().unique()
     found = (cites.join(refers_df, on=["__field", "__rec"]).join(countries, on="country_id")
-             .with_columns(words=as_words(fold_expr(pl.col("quote")).str.to_lowercase()))
+             .with_columns(words=phrase(pl.col("quote")))
              .filter(text_in_words(pl.col("__name"))).select("country_id", "__name", SOURCE_ID).unique().sort("country_id", "__name", SOURCE_ID))
     already = real[ALIASES].select("country_id", pl.col("alias").alias("__name"), SOURCE_ID)
     return found.join(already, on=["country_id", "__name", SOURCE_ID], how="anti")

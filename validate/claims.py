@@ -102,7 +102,7 @@ def claim_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Fin
         table = package.tables[name]
         fks = {fk.fields[0]: fk.resource for fk in table.foreign_keys if len(fk.fields) == 1 and fk.resource in named_tables}
         for f in table.fields:
-            kind = "ref" if f.name in fks else (f.quoted.kind if f.quoted else "text")
+            kind = "ref" if f.name in fks else kind_of(f)
             kinds.append((name, f.name, kind))
             if f.name in fks:
                 refs.append((name, f.name, fks[f.name]))

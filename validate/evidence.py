@@ -1,12 +1,12 @@
 """The evidence the provenance and claim rules share, on integer keys, built once per run.
 
-Four rules ask the same question in different shapes: does a quote name a record? (relation-not-in-quote: the record a
+Five rules ask the same question in different shapes: does a quote name a record? (relation-not-in-quote: the record a
 link points to, in the quotes of the row's record; quote-supports-row: any record a citation's record states;
 alias-not-stated: an alias and a name of its record, in quotes of the alias's source; claim-in-quote: the record a
-claimed reference names.) They shared the names (quotes.names_of) but each joined them on text keys and folded every
+claimed reference names; fact-not-in-quote numbers its records the same way.) They shared the names (quotes.names_of) but each joined them on text keys and folded every
 candidate name again, row by row. Here every record is a number (`__rid`), every distinct name or alias is a number
 (`__nid`) folded into words once, every source a number (`__sid`), and whether a name occurs in a quote is answered
-once per (name, quote) pair for the whole run (`names_in_quotes`), whichever rule asks first.
+once per (name, quote) pair for the whole run (`Evidence.in_quotes`), whichever rule asks first.
 
 Not a rule module: quotes.prepare builds it; provenance.py and claims.py read it.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from .model import Package
-from .text import as_words, fold_expr
+from .text import phrase
 
 Frames = dict[str, pl.DataFrame]
 ID = pl.UInt32
@@ -31,11 +31,6 @@ GENERIC = frozenset(["the", "a", "an", "of", "and", "on", "in", "for", "to", "at
 def meaningful(value: str) -> bool:
     """A text value is evidence only if it has a word beyond articles, prepositions and generic nouns ('the Agency')."""
     return any(w not in GENERIC for w in value.lower().replace("-", " ").split())
-
-
-def phrase(text: pl.Expr) -> pl.Expr:
-    """' words ' of a value as text_in_words searches it: folded, lowercased, punctuation to spaces."""
-    return as_words(fold_expr(text).str.to_lowercase())
 
 
 @dataclass

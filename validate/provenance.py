@@ -13,12 +13,12 @@ import polars as pl
 
 from .archive import read_sources
 from .boundary import PACKAGE, attempt, rule_error, run_registered
-from .evidence import ID, Evidence, meaningful, phrase
+from .evidence import ID, Evidence, meaningful
 from .findings import Finding, listed, shorten
 from .model import CITATIONS, COUNTRIES, SOURCES, Field, Package, Table
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, prepare
 from .registry import registered, rule
-from .text import WELL_FORMED_DATE, as_words, explained, has_number, precision_prefix, text_in_words, value_in_words
+from .text import WELL_FORMED_DATE, as_words, explained, has_number, phrase, precision_prefix, text_in_words, value_in_words
 from .types import parse, typed_values
 
 

@@ -11,7 +11,7 @@ import polars as pl
 
 from .evidence import Evidence, build
 from .model import CITATIONS, SOURCES, Package
-from .text import as_words, fold_expr, text_in_words, with_words
+from .text import fold_expr, phrase, text_in_words, with_words
 
 CLAUSE_STARTS = (". ", "; ")  # a note clause 'column: ...' opens the note or follows one of these (text.explained)
 CUT = "\x00"  # where clause_of cuts a note into clauses: a control character, which no cell may hold (cell hygiene)
@@ -99,7 +99,7 @@ def clause_of(note: pl.Expr, column: str, columns: list[str]) -> pl.Expr:
 def named_in(rows: pl.DataFrame, text: str, names: pl.DataFrame, *also: str) -> pl.DataFrame:
     """(__row) of the rows whose `text` column names their record (__key) by one of `names`, as whole words, and has
     each column of `also` (such as the alias) as whole words too."""
-    said = rows.filter(pl.col(text).str.len_chars() > 0).select("__row", "__key", *also, words=as_words(fold_expr(pl.col(text)).str.to_lowercase()))
+    said = rows.filter(pl.col(text).str.len_chars() > 0).select("__row", "__key", *also, words=phrase(pl.col(text)))
     hit = text_in_words(pl.col("__name"))
     for column in also:
         hit = hit & text_in_words(pl.col(column))

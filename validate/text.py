@@ -48,7 +48,6 @@ def fold_texts(texts: dict[str, str]) -> dict[str, str]:
     return dict(frame.select("key", folded_nfc(pl.col("text"))).iter_rows())  # NFC already, by unicodedata: polars' costs more than the rest
 
 
-
 def fold_expr(expr: pl.Expr) -> pl.Expr:
     """Typographic quotes and no-break spaces to plain ones, runs of white space to one space, Unicode NFC.
 
@@ -70,9 +69,14 @@ def as_words(lowered: pl.Expr) -> pl.Expr:
     return pl.concat_str([pl.lit(" "), lowered.str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars(), pl.lit(" ")])
 
 
+def phrase(text: pl.Expr) -> pl.Expr:
+    """' words ' of a text as quotes are searched for it: folded, lowercased, punctuation to single spaces."""
+    return as_words(fold_expr(text).str.to_lowercase())
+
+
 def words_of(text: str) -> str:
-    """as_words of one string, lowercased and folded: for tests and for single values."""
-    return pl.select(as_words(fold_expr(pl.lit(text, dtype=pl.String)).str.to_lowercase())).item()
+    """phrase of one string: for tests and for single values."""
+    return pl.select(phrase(pl.lit(text, dtype=pl.String))).item()
 
 
 def number_tokens(lowered: pl.Expr) -> pl.Expr:
@@ -107,7 +111,7 @@ def in_words(*parts: pl.Expr | str, words: str | pl.Expr = "words") -> pl.Expr:
 
 def text_in_words(value: pl.Expr, words: str = "words") -> pl.Expr:
     """A text value occurs in the words column as whole words, case-insensitively, punctuation ignored."""
-    return pl.col(words).str.contains(as_words(fold_expr(value).str.to_lowercase()), literal=True)
+    return pl.col(words).str.contains(phrase(value), literal=True)
 
 
 def english_months(words: pl.Expr) -> pl.Expr:
