@@ -14,7 +14,7 @@ from .boundary import PACKAGE, run_registered
 from .evidence import ID
 from .findings import Finding, listed
 from .model import CITATIONS, Field, Package, Table, is_date
-from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of
+from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, typed_claim
 from .registry import rule
 from .text import explained, fold_expr, precision_prefix, value_in_words, with_words
 from .types import parse
@@ -168,10 +168,7 @@ def claimed_rows_made(package: Package, frames: Frames, quotes: Quotes) -> pl.Da
         columns = sorted(set(group.get_column("__column").to_list()) & set(claimable(table)))
         if not columns:
             continue
-        parsed = pl.lit(None, dtype=pl.String)  # each claimed value parsed as its column's type (a date too), then as text
-        for c in columns:
-            parsed = pl.when(pl.col("__column") == c).then(parse({**table.field(c).raw, "name": "__v"}).cast(pl.String)).otherwise(parsed)
-        claimed = (group.filter(pl.col("__column").is_in(columns)).select("__key", "__column", parsed.alias("__v")).drop_nulls().unique()
+        claimed = (group.filter(pl.col("__column").is_in(columns)).select("__key", "__column", typed_claim(table, columns).alias("__v")).drop_nulls().unique()
                    .group_by("__key", "__column").agg(pl.col("__v").sort().alias("__values")))
         rows = (frame.with_row_index("__row").with_columns(pl.col(key).cast(pl.String).alias("__key"))
                 .join(claimed.select("__key").unique(), on="__key", how="semi"))

@@ -16,10 +16,10 @@ from .boundary import PACKAGE, attempt, rule_error, run_registered
 from .evidence import ID, Evidence, meaningful
 from .findings import Finding, listed, shorten
 from .model import CITATIONS, COUNTRIES, SOURCES, Field, Package, Table
-from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, prepare
+from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, prepare, typed_claim
 from .registry import registered, rule
 from .text import WELL_FORMED_DATE, as_words, explained, has_number, phrase, precision_prefix, text_in_words, value_in_words
-from .types import parse, typed_values
+from .types import typed_values
 
 
 @rule("quote-not-in-source", "provenance")
@@ -127,9 +127,7 @@ def claimed_values(quotes: Quotes, cited_as: str, table: Table, frame: pl.DataFr
                                  pl.col(CLAIM_VALUE).alias("__v")).drop_nulls()
     if claims.height == 0:  # no claim for this table's records: nothing to parse
         return claims
-    parts = [claims.filter(pl.col("__column") == c).with_columns(parse({**table.field(c).raw, "name": "__v"}).cast(pl.String).alias("__v"))
-             for c, dtype in frame.schema.items() if dtype != pl.String]
-    return pl.concat([claims.filter(~pl.col("__column").is_in([c for c, t in frame.schema.items() if t != pl.String])), *parts]).drop_nulls()
+    return claims.with_columns(typed_claim(table, [c for c, dtype in frame.schema.items() if dtype != pl.String]).alias("__v")).drop_nulls()
 
 
 def quoted_by(package: Package, table: Table) -> tuple[str, str] | None:

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from .evidence import Evidence, build
-from .model import CITATIONS, SOURCES, Package
+from .model import CITATIONS, SOURCES, Package, Table
 from .text import fold_expr, phrase, text_in_words, with_words
+from .types import parse
 
 CLAUSE_STARTS = (". ", "; ")  # a note clause 'column: ...' opens the note or follows one of these (text.explained)
 CUT = "\x00"  # where clause_of cuts a note into clauses: a control character, which no cell may hold (cell hygiene)
@@ -84,6 +85,15 @@ def names_made(package: Package, frames: Frames) -> dict[str, pl.DataFrame]:
                                                            pl.col(aliases.aliases["source"]).cast(pl.String).alias("__source")))
         out[table.name] = pl.concat(own).drop_nulls(["__key", "__name"]).unique()
     return out
+
+
+def typed_claim(table: Table, columns: list[str]) -> pl.Expr:
+    """A claimed value (__v) parsed as the type of its column (__column, one of `columns`) and written back as text, so
+    that it compares with the row's value cast the same way; a value of any other column is kept as written."""
+    typed = pl.col("__v")
+    for c in columns:
+        typed = pl.when(pl.col("__column") == c).then(parse({**table.field(c).raw, "name": "__v"}).cast(pl.String)).otherwise(typed)
+    return typed
 
 
 def clause_of(note: pl.Expr, column: str, columns: list[str]) -> pl.Expr:
