@@ -13,6 +13,7 @@ import polars as pl
 from .boundary import PACKAGE, run_registered
 from .evidence import ID
 from .findings import Finding, listed
+from .lazy import ENGINE, collect_all
 from .model import CITATIONS, Field, Package, Table, is_date
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, typed_claim
 from .registry import rule
@@ -80,7 +81,7 @@ def claim_column(package: Package, frames: Frames, quotes: Quotes) -> list[Findi
                 bad_rows.append(rows.filter(~value_ok(fields[column]).fill_null(False)).select("__row", pl.format("{}: not a valid {}", "__v", "__column")))
     if not bad_rows:
         return []
-    failing = pl.concat(bad_rows).sort("__row").collect()
+    failing = pl.concat(bad_rows).sort("__row").collect(engine=ENGINE)
     return listed(CITATIONS, "claim-column", CLAIM_VALUE, failing, "{value}")
 
 
@@ -114,8 +115,9 @@ def claim_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Fin
         # a reference is named in its quote by any name or alias of the record it refers to
         resources = pl.DataFrame(refs, schema={"__table": pl.String, "__column": pl.String, "__res": pl.String}, orient="row")
         by_ref = claims.filter(pl.col("__kind") == "ref").join(resources, on=["__table", "__column"]).select("__row", "__v", "__res", pl.col("__q").cast(ID))
-        pairs = ev.rids(by_ref, pl.col("__res"), "__v", "__trid").join(ev.named.select(pl.col("__rid").alias("__trid"), "__nid"), on="__trid")
-        named = pairs.join(ev.in_quotes(pairs), on=["__nid", "__q"], how="semi").select("__row").unique()
+        pairs = (ev.rids(by_ref, pl.col("__res"), "__v", "__trid").join(ev.named.lazy().select(pl.col("__rid").alias("__trid"), "__nid"), on="__trid")
+                 .collect(engine=ENGINE).lazy())
+        named = pairs.join(ev.in_quotes(pairs), on=["__nid", "__q"], how="semi").select("__row").unique().collect(engine=ENGINE)
         failing.append(by_ref.join(named, on="__row", how="anti").select("__row", "__v").unique())
     bad = pl.concat(failing).sort("__row")
     return listed(CITATIONS, "claim-in-quote", CLAIM_VALUE, bad,
@@ -135,18 +137,18 @@ def kind_of(field: Field) -> str:
     return "number" if field.type in ("integer", "number") else "text"
 
 
-def clauses(table: Table, frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """One row per (row of `frame`, column of `columns`), in one query: __row (the frame's own `__row`), __column,
+def clauses(table: Table, frame: pl.DataFrame | pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
+    """One row per (row of `frame`, column of `columns`), as a query: __row (the frame's own `__row`), __column,
     __value (as text), __clause (the note's clause for the column, empty where it has none), __explained (it has one),
     __kind (kind_of) and __link (the column is a foreign key)."""
-    note = pl.col("note").cast(pl.String).fill_null("") if "note" in frame.columns else pl.lit("")
-    names = [f.name for f in table.fields]
+    names = table.field_names
+    note = pl.col("note").cast(pl.String).fill_null("") if "note" in names else pl.lit("")
     links = {fk.fields[0] for fk in table.foreign_keys if len(fk.fields) == 1}
     cells = [pl.struct(pl.col(c).cast(pl.String).alias("__value"), clause_of(note, c, names).alias("__clause"),
                        explained(note, c).alias("__explained")).alias(c) for c in columns]
-    kinds = pl.DataFrame({"__column": columns, "__kind": [kind_of(table.field(c)) for c in columns], "__link": [c in links for c in columns]},
+    kinds = pl.LazyFrame({"__column": columns, "__kind": [kind_of(table.field(c)) for c in columns], "__link": [c in links for c in columns]},
                          schema={"__column": pl.String, "__kind": pl.String, "__link": pl.Boolean})
-    return (frame.select("__row", *cells).unpivot(index="__row", on=columns, variable_name="__column", value_name="__s").unnest("__s")
+    return (frame.lazy().select("__row", *cells).unpivot(index="__row", on=columns, variable_name="__column", value_name="__s").unnest("__s")
             .join(kinds, on="__column"))
 
 
@@ -168,14 +170,13 @@ def claimed_rows_made(package: Package, frames: Frames, quotes: Quotes) -> pl.Da
         columns = sorted(set(group.get_column("__column").to_list()) & set(claimable(table)))
         if not columns:
             continue
-        claimed = (group.filter(pl.col("__column").is_in(columns)).select("__key", "__column", typed_claim(table, columns).alias("__v")).drop_nulls().unique()
-                   .group_by("__key", "__column").agg(pl.col("__v").sort().alias("__values")))
-        rows = (frame.with_row_index("__row").with_columns(pl.col(key).cast(pl.String).alias("__key"))
+        claimed = (group.lazy().filter(pl.col("__column").is_in(columns)).select("__key", "__column", typed_claim(table, columns).alias("__v"))
+                   .drop_nulls().unique().group_by("__key", "__column").agg(pl.col("__v").sort().alias("__values")))
+        rows = (frame.lazy().with_row_index("__row").with_columns(pl.col(key).cast(pl.String).alias("__key"))
                 .join(claimed.select("__key").unique(), on="__key", how="semi"))
-        keys = rows.select("__row", "__key")
-        parts.append(clauses(table, rows, columns).join(keys, on="__row").join(claimed, on=["__key", "__column"])
+        parts.append(clauses(table, rows, columns).join(rows.select("__row", "__key"), on="__row").join(claimed, on=["__key", "__column"])
                      .select(pl.lit(name).alias("__table"), pl.exclude("__key")))
-    return pl.concat(parts) if parts else pl.DataFrame()
+    return pl.concat(collect_all(parts)) if parts else pl.DataFrame()
 
 
 def by_column(rule_id: str, failing: pl.DataFrame, message: str, **kwargs: str) -> list[Finding]:
@@ -243,19 +244,17 @@ def value_the_note_rejects(package: Package, frames: Frames, quotes: Quotes | No
     names the others after 'preferred to' ('110 kg … is preferred to the 104 kg of the brochure'), the row's value is
     not among those named after it, unless the clause names it before too. A foreign key (a record's ID) is left out:
     its clause names the record, not the ID."""
+    tables = [(package.tables[name], frame) for name, frame in frames.items() if "note" in frame.columns]
+    rejecting = [frame.lazy().with_row_index("__row").filter(pl.col("note").cast(pl.String).str.to_lowercase().str.contains(REJECTS, literal=True))
+                 for _, frame in tables]
+    candidates = [[f.name for f in table.fields if f.name not in ("note", *table.primary_key)] for table, _ in tables]
+    # which columns some rejecting note has a clause for, every table in one call: only those are unpivoted
+    headed = collect_all([rows.select(pl.col("note").cast(pl.String).str.contains(f"{c}:", literal=True).any().alias(c) for c in names)
+                          for rows, names in zip(rejecting, candidates, strict=True)])
     parts = []
-    for name, frame in frames.items():
-        table = package.tables[name]
-        if "note" not in frame.columns:
-            continue
-        rows = frame.with_row_index("__row").filter(pl.col("note").cast(pl.String).str.to_lowercase().str.contains(REJECTS, literal=True))
-        if rows.height == 0:  # no note of the table rejects a value: nothing to compare
-            continue
-        candidates = [f.name for f in table.fields if f.name not in ("note", *table.primary_key)]
-        headed = rows.select(pl.col("note").cast(pl.String).str.contains(f"{c}:", literal=True).any().alias(c) for c in candidates).row(0)
-        columns = [c for c, has in zip(candidates, headed, strict=True) if has]  # only the columns some note has a clause for
-        if columns:
-            parts.append(clauses(table, rows, columns).select(pl.lit(name).alias("__table"), pl.all()))
+    for (table, _), rows, names, has in zip(tables, rejecting, candidates, headed, strict=True):
+        if columns := [c for c in names if has.get_column(c).item()]:
+            parts.append(clauses(table, rows, columns).select(pl.lit(table.name).alias("__table"), pl.all()))
     if not parts:
         return []
     rows = pl.concat(parts).filter(~pl.col("__link") & pl.col("__value").is_not_null()
@@ -264,7 +263,7 @@ def value_the_note_rejects(package: Package, frames: Frames, quotes: Quotes | No
     found_in = value_in_words(pl.col("__kind"), pl.col("__value")).fill_null(False)  # in the words of the part with_words read
     kept = with_words(rows.with_columns(__before=before, __after=after), fold_expr(pl.col("__before"))).with_columns(__kept=found_in)
     bad = with_words(kept.drop("words", "numbers", "dates"), fold_expr(pl.col("__after"))).filter(found_in & ~pl.col("__kept"))
-    return by_column("value-the-note-rejects", bad.select("__table", "__column", "__row", "__value"),
+    return by_column("value-the-note-rejects", bad.select("__table", "__column", "__row", "__value").collect(engine=ENGINE),
                      f"{{value!r}} is the value the note's '{{column}}:' clause rejects (after '{REJECTS}')",
                      hint="hold the value the note keeps, or rewrite the clause for the value the row holds")
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from .lazy import ENGINE, collect_all
 from .model import Package
 from .text import phrase
 
@@ -44,76 +45,76 @@ class Evidence:
     present: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"__nid": ID, "__q": ID}))
     tested: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"__nid": ID, "__q": ID}))
 
-    def rids(self, frame: pl.DataFrame, res: str | pl.Expr, key: str, alias: str = "__rid", keep: bool = False) -> pl.DataFrame:
-        """`frame` with the record ID of (res, frame[key]) as `alias`; rows whose key names no record are dropped (a
-        dangling key is foreign-key's finding), or kept with a null ID where `keep`."""
+    def rids(self, frame: pl.DataFrame | pl.LazyFrame, res: str | pl.Expr, key: str, alias: str = "__rid", keep: bool = False) -> pl.LazyFrame:
+        """`frame` with the record ID of (res, frame[key]) as `alias`, as a query; rows whose key names no record are
+        dropped (a dangling key is foreign-key's finding), or kept with a null ID where `keep`."""
         res_expr = pl.lit(res) if isinstance(res, str) else res
         tagged = frame.lazy().with_columns(__res_=res_expr, __key_=pl.col(key).cast(pl.String))
         return (tagged.join(self.records.lazy().rename({"__rid": alias, "__res": "__res_", "__key": "__key_"}), on=["__res_", "__key_"],
-                            how="left" if keep else "inner", maintain_order="left" if keep else "none").drop("__res_", "__key_").collect())
+                            how="left" if keep else "inner", maintain_order="left" if keep else "none").drop("__res_", "__key_"))
 
     def named_tables(self) -> set[str]:
         """The tables whose records have names (x-names) or aliases: the tables a link can be proved to by name."""
         return set(self.records.join(self.named.select("__rid").unique(), on="__rid", how="semi").get_column("__res").unique())
 
-    def sids(self, frame: pl.DataFrame, column: str = "source_id") -> pl.DataFrame:
-        """`frame` with `__sid` for its source ID column (null where no such source)."""
-        return frame.join(self.sources, left_on=column, right_on="source_id", how="left", coalesce=True)
+    def sids(self, frame: pl.DataFrame | pl.LazyFrame, column: str = "source_id") -> pl.LazyFrame:
+        """`frame` with `__sid` for its source ID column (null where no such source), as a query."""
+        return frame.lazy().join(self.sources.lazy(), left_on=column, right_on="source_id", how="left", coalesce=True)
 
-    def in_quotes(self, pairs: pl.DataFrame) -> pl.DataFrame:
+    def in_quotes(self, pairs: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
         """(__nid, __q) of `pairs` whose name occurs in the quote as whole words. Each pair is searched once per run: the
-        answers of earlier calls are kept and only new pairs are searched."""
-        pairs = pairs.select(pl.col("__nid").cast(ID), pl.col("__q").cast(ID)).unique()
+        answers of earlier calls are kept and only new pairs are searched (so `pairs` is computed here, and the answer is
+        a query of what is known then)."""
+        pairs = pairs.lazy().select(pl.col("__nid").cast(ID), pl.col("__q").cast(ID)).unique().collect(engine=ENGINE)
         new = pairs.join(self.tested, on=["__nid", "__q"], how="anti")
         if new.height:
             hits = (new.lazy().join(self.names.lazy().select("__nid", "__phrase"), on="__nid").join(self.words.lazy(), on="__q")
-                    .filter(pl.col("words").str.contains(pl.col("__phrase"), literal=True)).select("__nid", "__q").collect())
+                    .filter(pl.col("words").str.contains(pl.col("__phrase"), literal=True)).select("__nid", "__q").collect(engine=ENGINE))
             self.tested = pl.concat([self.tested, new])
             self.present = pl.concat([self.present, hits])
-        return self.present.join(pairs, on=["__nid", "__q"], how="semi")
+        return self.present.lazy().join(pairs.lazy(), on=["__nid", "__q"], how="semi")
 
-    def in_text(self, rows: pl.DataFrame, text: str, *names: str) -> pl.DataFrame:
-        """The rows whose `text` column holds, as whole words, the name of each `names` column (name IDs)."""
+    def in_text(self, rows: pl.DataFrame | pl.LazyFrame, text: str, *names: str) -> pl.LazyFrame:
+        """The rows whose `text` column holds, as whole words, the name of each `names` column (name IDs), as a query."""
         rows = rows.lazy().filter(pl.col(text).str.len_chars() > 0)
         said = rows.join(rows.select(text).unique().with_columns(__said=phrase(pl.col(text))), on=text)  # each distinct text folded once
         hit = pl.lit(True)
         for i, column in enumerate(names):
             said = said.join(self.names.lazy().select(pl.col("__nid").alias(column), pl.col("__phrase").alias(f"__p{i}")), on=column)
             hit = hit & pl.col("__said").str.contains(pl.col(f"__p{i}"), literal=True)
-        return said.filter(hit.fill_null(False)).drop("__said", *[f"__p{i}" for i in range(len(names))]).collect()
+        return said.filter(hit.fill_null(False)).drop("__said", *[f"__p{i}" for i in range(len(names))])
 
 
 def build(package: Package, frames: Frames, names: dict[str, pl.DataFrame], cites: pl.DataFrame, distinct: pl.DataFrame) -> Evidence:
     """The run's evidence, from quotes.names_of's (__key, __name, __source) by table, Quotes.cites and Quotes.distinct."""
     direct = package.cited_tables()
-    keyed = {}
+    keyed: dict[str, pl.LazyFrame] = {}
     for res in {*names, *direct}:
         table = package.tables.get(res)
         if res in names:
-            keyed[res] = names[res].select("__key")
+            keyed[res] = names[res].lazy().select("__key")
         elif table is not None and res in frames and len(table.primary_key) == 1:
-            keyed[res] = frames[res].select(pl.col(table.primary_key[0]).cast(pl.String).alias("__key"))
-    empty_records = pl.DataFrame(schema={"__res": pl.String, "__key": pl.String})
+            keyed[res] = frames[res].lazy().select(pl.col(table.primary_key[0]).cast(pl.String).alias("__key"))
+    empty_records = pl.LazyFrame(schema={"__res": pl.String, "__key": pl.String})
     records = (pl.concat([k.select(pl.lit(res).alias("__res"), "__key") for res, k in sorted(keyed.items())]) if keyed else empty_records)
-    records = records.drop_nulls().unique(maintain_order=True).with_row_index("__rid").with_columns(pl.col("__rid").cast(ID))
-    source_ids = pl.concat([cites.select("source_id"), *[df.select(pl.col("__source").alias("source_id")) for df in names.values()]])
-    sources = source_ids.drop_nulls().unique(maintain_order=True).with_row_index("__sid").with_columns(pl.col("__sid").cast(ID))
-    all_names = pl.concat([df.select("__name") for df in names.values()]) if names else pl.DataFrame(schema={"__name": pl.String})
-    distinct_names = all_names.unique(maintain_order=True).with_row_index("__nid").with_columns(pl.col("__nid").cast(ID))
+    source_ids = pl.concat([cites.lazy().select("source_id"), *[df.lazy().select(pl.col("__source").alias("source_id")) for df in names.values()]])
+    all_names = pl.concat([df.lazy().select("__name") for df in names.values()]) if names else pl.LazyFrame(schema={"__name": pl.String})
+    # each numbered in the order it is first met, the three in one call
+    records, sources, distinct_names = collect_all([
+        frame.drop_nulls().unique(maintain_order=True).with_row_index(index).with_columns(pl.col(index).cast(ID))
+        for frame, index in ((records, "__rid"), (source_ids, "__sid"), (all_names, "__nid"))])
     useful = [n for n in distinct_names.get_column("__name").to_list() if meaningful(n)]
     name_table = distinct_names.with_columns(__phrase=phrase(pl.col("__name")), __meaningful=pl.col("__name").is_in(useful))
     ev = Evidence(records, name_table, pl.DataFrame(), sources, pl.DataFrame(),
                   distinct.select(pl.col("__q").cast(ID), "words"))
-    # every table's names, then every citation's records, numbered in one join each
-    if names:
-        every = pl.concat([df.select(pl.lit(res).alias("__res"), "__key", "__name", "__source") for res, df in names.items()])
-        ev.named = (ev.sids(ev.rids(every, pl.col("__res"), "__key"), "__source").join(distinct_names, on="__name")
-                    .select("__rid", "__nid", "__sid").unique())
-    else:
-        ev.named = pl.DataFrame(schema={"__rid": ID, "__nid": ID, "__sid": ID})
-    long = [cites.select(pl.lit(res).alias("__res"), "__row", pl.col(column).cast(pl.String).alias("__key"), "source_id", "__q",
-                         __claim=pl.col("claim_column").is_not_null()).drop_nulls("__key")
+    # every table's names, then every citation's records, numbered in one join each, both in one call
+    named = (ev.sids(ev.rids(pl.concat([df.select(pl.lit(res).alias("__res"), "__key", "__name", "__source") for res, df in names.items()]),
+                             pl.col("__res"), "__key"), "__source").join(distinct_names.lazy(), on="__name").select("__rid", "__nid", "__sid").unique()
+             if names else pl.LazyFrame(schema={"__rid": ID, "__nid": ID, "__sid": ID}))
+    long = [cites.lazy().select(pl.lit(res).alias("__res"), "__row", pl.col(column).cast(pl.String).alias("__key"), "source_id", "__q",
+                                __claim=pl.col("claim_column").is_not_null()).drop_nulls("__key")
             for res, column in direct.items() if column in cites.columns]
-    ev.cites = (ev.sids(ev.rids(pl.concat(long), pl.col("__res"), "__key")).select(pl.col("__row").cast(ID), "__rid", "__sid", pl.col("__q").cast(ID), "__claim")
-                if long else pl.DataFrame(schema={"__row": ID, "__rid": ID, "__sid": ID, "__q": ID, "__claim": pl.Boolean}))
+    cited = (ev.sids(ev.rids(pl.concat(long), pl.col("__res"), "__key")).select(pl.col("__row").cast(ID), "__rid", "__sid", pl.col("__q").cast(ID), "__claim")
+             if long else pl.LazyFrame(schema={"__row": ID, "__rid": ID, "__sid": ID, "__q": ID, "__claim": pl.Boolean}))
+    ev.named, ev.cites = collect_all([named, cited])
     return ev

@@ -14,6 +14,7 @@ import polars as pl
 
 from .boundary import PACKAGE, run_registered
 from .findings import LIMIT, Finding, listed
+from .lazy import collect_all
 from .model import CITATIONS, EVENTS, REQUIRED_RESOURCES, SOURCES, Package, Table
 from .quotes import names_of
 from .registry import rule
@@ -39,7 +40,7 @@ def foreign_key(package: Package, frames: Frames) -> list[Finding]:
             checks.append((name, fk, parent))
             queries.append(child.join(keys, on=fk.fields, how="anti").select("__row", pl.concat_str(fk.fields, separator=",").alias("v")).sort("__row"))
     found: list[Finding] = []
-    for (name, fk, parent), dangling in zip(checks, pl.collect_all(queries), strict=True):  # every key of the package in one call
+    for (name, fk, parent), dangling in zip(checks, collect_all(queries), strict=True):  # every key of the package in one call
         more = listed(name, "foreign-key", ",".join(fk.fields), dangling, f"{{value!r}} matches no {'/'.join(fk.reference)} of {fk.resource}")
         if more and len(fk.fields) == 1:
             keys = parent.get_column(fk.reference[0]).unique()
@@ -71,7 +72,7 @@ def uncited(package: Package, frames: Frames) -> list[Finding]:
         checks.append((table, pk))
         queries.append(rows.join(cited, on=pk, how="anti").select("__row", pk).sort("__row"))
     found: list[Finding] = []
-    for (table, pk), missing in zip(checks, pl.collect_all(queries), strict=True):  # every table's check in one call
+    for (table, pk), missing in zip(checks, collect_all(queries), strict=True):  # every table's check in one call
         found += listed(table, "uncited", pk, missing, "{value!r} has no citation in citations: add one with its source and verbatim quote")
     return found
 

@@ -15,6 +15,7 @@ from .archive import read_sources
 from .boundary import PACKAGE, attempt, rule_error, run_registered
 from .evidence import ID, Evidence, meaningful
 from .findings import Finding, listed, shorten
+from .lazy import ENGINE, collect_all
 from .model import CITATIONS, COUNTRIES, SOURCES, Field, Package, Table
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, prepare, typed_claim
 from .registry import registered, rule
@@ -87,10 +88,10 @@ def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[
         return []
     long = ev.rids(pl.concat(longs), pl.col("__cres"), "__rec", keep=True)  # a dangling record: no quote
     # each distinct (value, quote) pair is searched once, every quoted column of every table together; a row passes where
-    # one of its record's quotes has its value, or where a citation claims that value for that column
-    pairs = long.select("__rid", "__column", "__v", "__kind").unique().join(ev.cites.select("__rid", "__q").unique(), on="__rid")
+    # one of its record's quotes has its value, or where a citation claims that value for that column. One query.
+    pairs = long.select("__rid", "__column", "__v", "__kind").unique().join(ev.cites.lazy().select("__rid", "__q").unique(), on="__rid")
     values = (pairs.select("__column", "__v", "__kind", "__q").unique()
-              .join(quotes.distinct.select(pl.col("__q").cast(ID), "words", "numbers", "dates"), on="__q"))
+              .join(quotes.distinct.lazy().select(pl.col("__q").cast(ID), "words", "numbers", "dates"), on="__q"))
     present = values.filter(value_in_words(pl.col("__kind"), pl.col("__v")).fill_null(False)).select("__column", "__v", "__q")
     supported = pairs.join(present, on=["__column", "__v", "__q"], how="semi").select("__rid", "__column", "__v").unique()
     failing = long.join(supported, on=["__rid", "__column", "__v"], how="anti")
@@ -98,7 +99,7 @@ def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[
         failing = failing.join(ev.rids(pl.concat(claimed), pl.col("__cres"), "__rec").select("__rid", "__column", "__v"),
                                on=["__rid", "__column", "__v"], how="anti")
     found: list[Finding] = []
-    by_place = failing.partition_by("__table", "__column", as_dict=True)  # one split, only of the rows that fail
+    by_place = failing.collect(engine=ENGINE).partition_by("__table", "__column", as_dict=True)  # one split, only of the rows that fail
     for name, column in order:
         if (bad := by_place.get((name, column))) is not None:
             found += listed(name, "fact-not-in-quote", column, bad.select("__row", "__v").sort("__row"),
@@ -106,27 +107,26 @@ def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[
     return found
 
 
-def stated_facts(name: str, frame: pl.DataFrame, key: str, fields: list[Field]) -> pl.DataFrame:
-    """(__table, __row, __rec, __column, __v, __kind): each quoted value of the table as text, unless the note explains
-    its column or the row is exempt (`unless`)."""
+def stated_facts(name: str, frame: pl.DataFrame, key: str, fields: list[Field]) -> pl.LazyFrame:
+    """(__table, __row, __rec, __column, __v, __kind), as a query: each quoted value of the table as text, unless the note
+    explains its column or the row is exempt (`unless`)."""
     note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
     checked = []
     for f in fields:
         skip = explained(note, f.name) | (pl.col(f.quoted.unless).fill_null(False) if f.quoted.unless else pl.lit(False))
         checked.append(pl.when(~skip).then(pl.col(f.name).cast(pl.String)).alias(f.name))
-    kinds = pl.DataFrame({"__column": [f.name for f in fields], "__kind": [f.quoted.kind for f in fields]})
-    return (frame.with_row_index("__row").select("__row", pl.col(key).cast(pl.String).alias("__rec"), *checked)
+    kinds = pl.LazyFrame({"__column": [f.name for f in fields], "__kind": [f.quoted.kind for f in fields]})
+    return (frame.lazy().with_row_index("__row").select("__row", pl.col(key).cast(pl.String).alias("__rec"), *checked)
             .unpivot(on=[f.name for f in fields], index=["__row", "__rec"], variable_name="__column", value_name="__v").drop_nulls("__v")
             .join(kinds, on="__column").select(pl.lit(name).alias("__table"), "__row", "__rec", "__column", "__v", "__kind"))
 
 
-def claimed_values(quotes: Quotes, cited_as: str, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
-    """(__rec, __column, __v) of every value a citation claims for a record, parsed as the column's type then as text, so
-    that it compares with the row's value cast the same way. claim-in-quote checks these against their own quotes."""
-    claims = quotes.cites.select(pl.col(cited_as).cast(pl.String).alias("__rec"), pl.col(CLAIM_COLUMN).alias("__column"),
-                                 pl.col(CLAIM_VALUE).alias("__v")).drop_nulls()
-    if claims.height == 0:  # no claim for this table's records: nothing to parse
-        return claims
+def claimed_values(quotes: Quotes, cited_as: str, table: Table, frame: pl.DataFrame) -> pl.LazyFrame:
+    """(__rec, __column, __v), as a query, of every value a citation claims for a record, parsed as the column's type then
+    as text, so that it compares with the row's value cast the same way. claim-in-quote checks these against their own
+    quotes."""
+    claims = quotes.cites.lazy().select(pl.col(cited_as).cast(pl.String).alias("__rec"), pl.col(CLAIM_COLUMN).alias("__column"),
+                                        pl.col(CLAIM_VALUE).alias("__v")).drop_nulls()
     return claims.with_columns(typed_claim(table, [c for c, dtype in frame.schema.items() if dtype != pl.String]).alias("__v")).drop_nulls()
 
 
@@ -166,7 +166,7 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
                 continue
             column = fk.fields[0]
             order.append((table.name, column, fk.resource))
-            links.append(frame.with_row_index("__row").filter(pl.col(column).is_not_null()).select(
+            links.append(frame.lazy().with_row_index("__row").filter(pl.col(column).is_not_null()).select(
                 pl.lit(table.name).alias("__table"), pl.lit(column).alias("__column"), "__row", pl.col(key).cast(pl.String).alias("__rec"),
                 pl.col(column).cast(pl.String).alias("__value"), clause_of(note, column, columns).alias("__clause"),
                 pl.lit(fk.resource).alias("__tres"), pl.lit(cited).alias("__cres")))
@@ -174,18 +174,20 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
         return []
     # every link numbered at once: the record it points to and the record whose quotes must name it
     rows = ev.rids(ev.rids(pl.concat(links), pl.col("__tres"), "__value", "__trid"), pl.col("__cres"), "__rec", "__crid").with_row_index("__link")
+    rows = rows.collect(engine=ENGINE).lazy()  # read by both queries below: computed once
     # the quotes of each citing record; the linked record's own names on its ID alone, an alias on (ID, its source)
-    pairs = rows.select("__crid", "__trid").unique().join(ev.cites.select(pl.col("__rid").alias("__crid"), "__q", "__sid"), on="__crid")
-    own = ev.named.filter(pl.col("__sid").is_null()).select(pl.col("__rid").alias("__trid"), "__nid")
-    alias = ev.named.filter(pl.col("__sid").is_not_null()).select(pl.col("__rid").alias("__trid"), "__nid", "__sid")
+    pairs = rows.select("__crid", "__trid").unique().join(ev.cites.lazy().select(pl.col("__rid").alias("__crid"), "__q", "__sid"), on="__crid")
+    own = ev.named.lazy().filter(pl.col("__sid").is_null()).select(pl.col("__rid").alias("__trid"), "__nid")
+    alias = ev.named.lazy().filter(pl.col("__sid").is_not_null()).select(pl.col("__rid").alias("__trid"), "__nid", "__sid")
     candidates = pl.concat([pairs.join(own, on="__trid").select("__crid", "__trid", "__nid", "__q"),
-                            pairs.join(alias, on=["__trid", "__sid"]).select("__crid", "__trid", "__nid", "__q")])
+                            pairs.join(alias, on=["__trid", "__sid"]).select("__crid", "__trid", "__nid", "__q")]).collect(engine=ENGINE).lazy()
     supported = candidates.join(ev.in_quotes(candidates), on=["__nid", "__q"], how="semi").select("__crid", "__trid").unique()
     failing = rows.join(supported, on=["__crid", "__trid"], how="anti")
     # a note clause explains a link only if it names the linked record (never by a generic word alone)
-    named = ev.named.join(ev.names.filter("__meaningful").select("__nid"), on="__nid").select(pl.col("__rid").alias("__trid"), "__nid").unique()
+    named = (ev.named.lazy().join(ev.names.lazy().filter("__meaningful").select("__nid"), on="__nid")
+             .select(pl.col("__rid").alias("__trid"), "__nid").unique())
     explained = ev.in_text(failing.select("__link", "__trid", "__clause").join(named, on="__trid"), "__clause", "__nid")
-    failing = failing.join(explained.select("__link").unique(), on="__link", how="anti")
+    failing = failing.join(explained.select("__link").unique(), on="__link", how="anti").collect(engine=ENGINE)
     found: list[Finding] = []
     by_place = failing.partition_by("__table", "__column", as_dict=True)  # one split, only of the rows that fail
     for name, column, resource in order:
@@ -203,7 +205,7 @@ def record_evidence(package: Package, frames: Frames, ev: Evidence) -> tuple[pl.
     only that the quote names the row in some way; never a generic name alone), and (__rid, __v, __kind) the values of
     its quoted fields and its link rows' names. A country named by many sources adds its distinct names once to each
     record that refers to it, not once per alias row."""
-    named = ev.named.join(ev.names.filter("__meaningful").select("__nid"), on="__nid").select("__rid", "__nid").unique()
+    named = ev.named.lazy().join(ev.names.lazy().filter("__meaningful").select("__nid"), on="__nid").select("__rid", "__nid").unique()
     names, literals, refs = [named], [], []
     for name in package.cited_tables():
         if name not in frames:
@@ -216,17 +218,19 @@ def record_evidence(package: Package, frames: Frames, ev: Evidence) -> tuple[pl.
             record = [pl.lit(name).alias("__cres"), pl.col(via).cast(pl.String).alias("__key")]
             for f in tab.fields:
                 if f.quoted or (f.name in tab.names and tab is not table):
-                    literals.append(frame.select(*record, pl.col(f.name).cast(pl.String).alias("__v"), pl.lit(f.quoted.kind if f.quoted else "text").alias("__kind")))
-            refs += [frame.select(*record, pl.col(fk.fields[0]).cast(pl.String).alias("__ref"), pl.lit(fk.resource).alias("__tres"))
+                    literals.append(frame.lazy().select(*record, pl.col(f.name).cast(pl.String).alias("__v"),
+                                                        pl.lit(f.quoted.kind if f.quoted else "text").alias("__kind")))
+            refs += [frame.lazy().select(*record, pl.col(fk.fields[0]).cast(pl.String).alias("__ref"), pl.lit(fk.resource).alias("__tres"))
                      for fk in tab.foreign_keys if len(fk.fields) == 1 and fk.fields[0] not in (via, tab.cited_via)]
-    # numbered at once: each record, and each record its rows refer to
+    # numbered at once: each record, and each record its rows refer to; names and values in one call
     if refs:
         pairs = ev.rids(ev.rids(pl.concat(refs).drop_nulls().unique(), pl.col("__cres"), "__key"), pl.col("__tres"), "__ref", "__trid")
         names.append(pairs.select("__rid", "__trid").unique().join(named.rename({"__rid": "__trid"}), on="__trid").select("__rid", "__nid"))
     values = (ev.rids(pl.concat(literals).drop_nulls(), pl.col("__cres"), "__key").select("__rid", "__v", "__kind").unique() if literals
-              else pl.DataFrame(schema={"__rid": ID, "__v": pl.String, "__kind": pl.String}))
+              else pl.LazyFrame(schema={"__rid": ID, "__v": pl.String, "__kind": pl.String}))
+    every_name, values = collect_all([pl.concat(names).unique(), values])
     generic = [v for v in values.filter(pl.col("__kind") == "text").get_column("__v").unique().to_list() if not meaningful(v)]
-    return pl.concat(names).unique(), values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in(generic)))
+    return every_name, values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in(generic)))
 
 
 @rule("quote-supports-row", "provenance")
@@ -235,19 +239,19 @@ def quote_supports_row(package: Package, frames: Frames, quotes: Quotes) -> list
     name of a record it refers to, a date's year, or a number. Articles and generic nouns alone ('the', 'Agency') never
     count as evidence. A claim (a citation with `claim_column`) is checked by claim-in-quote instead."""
     ev = quotes.evidence
-    cites = ev.cites.filter(~pl.col("__claim")).select("__row", "__rid", "__q")
+    cites = ev.cites.lazy().filter(~pl.col("__claim")).select("__row", "__rid", "__q")
     pairs = cites.select("__rid", "__q").unique()
     names, values = record_evidence(package, frames, ev)
-    by_name = pairs.join(names, on="__rid")
-    by_value = pairs.join(values, on="__rid")
-    tests = by_value.select("__v", "__kind", "__q").unique().join(quotes.distinct.select(pl.col("__q").cast(ID), "words", "numbers"), on="__q")
+    by_name = pairs.join(names.lazy(), on="__rid")
+    by_value = pairs.join(values.lazy(), on="__rid")
+    tests = by_value.select("__v", "__kind", "__q").unique().join(quotes.distinct.lazy().select(pl.col("__q").cast(ID), "words", "numbers"), on="__q")
     v = pl.col("__v")
     hit = (pl.when(pl.col("__kind") == "text").then(text_in_words(v)).when(pl.col("__kind") == "date").then(has_number(v.str.slice(0, 4)))
            .otherwise(has_number(v)))
     present = tests.filter(hit.fill_null(False)).select("__v", "__kind", "__q")
     supported = pl.concat([by_name.join(ev.in_quotes(by_name), on=["__nid", "__q"], how="semi").select("__rid", "__q"),
                            by_value.join(present, on=["__v", "__kind", "__q"], how="semi").select("__rid", "__q")])
-    failing = cites.join(supported, on=["__rid", "__q"], how="anti").select("__row").unique().sort("__row")
+    failing = cites.join(supported, on=["__rid", "__q"], how="anti").select("__row").unique().sort("__row").collect(engine=ENGINE)
     if failing.height == 0:
         return []
     failing = failing.join(frames[CITATIONS].with_row_index("__row").select(pl.col("__row").cast(ID), "citation_id"), on="__row")
@@ -285,9 +289,9 @@ def alias_not_stated(package: Package, frames: Frames, quotes: Quotes) -> list[F
     fails, as a swapped relation does."""
     ev = quotes.evidence
     named_tables = ev.named_tables()
-    own = ev.named.filter(pl.col("__sid").is_null()).select(pl.col("__rid").alias("__trid"), pl.col("__nid").alias("__onid"))
-    source_quotes = ev.sids(quotes.cites.select("source_id", pl.col("__q").cast(ID)).unique()).select("__sid", "__q")
-    alias_ids = ev.names.select(pl.col("__name").alias("__alias"), pl.col("__nid").alias("__anid"))
+    own = ev.named.lazy().filter(pl.col("__sid").is_null()).select(pl.col("__rid").alias("__trid"), pl.col("__nid").alias("__onid"))
+    source_quotes = ev.sids(quotes.cites.lazy().select("source_id", pl.col("__q").cast(ID)).unique()).select("__sid", "__q")
+    alias_ids = ev.names.lazy().select(pl.col("__name").alias("__alias"), pl.col("__nid").alias("__anid"))
     parts, order = [], []
     for table in package.tables.values():
         if not table.aliases or table.name not in frames:
@@ -301,7 +305,7 @@ def alias_not_stated(package: Package, frames: Frames, quotes: Quotes) -> list[F
                 continue
             column = fk.fields[0]
             order.append((table.name, column, fk.resource))
-            parts.append(frame.with_row_index("__row").filter(pl.col(column).is_not_null() & pl.col(alias).is_not_null())
+            parts.append(frame.lazy().with_row_index("__row").filter(pl.col(column).is_not_null() & pl.col(alias).is_not_null())
                          .select(pl.lit(table.name).alias("__table"), pl.lit(column).alias("__column"), pl.lit(fk.resource).alias("__tres"), "__row",
                                  pl.col(column).cast(pl.String).alias("__key"), pl.col(alias).cast(pl.String).alias("__alias"),
                                  pl.col(source).cast(pl.String).alias("source_id"), clause_of(note, column, columns).alias("__clause")))
@@ -309,15 +313,17 @@ def alias_not_stated(package: Package, frames: Frames, quotes: Quotes) -> list[F
         return []
     # every alias of every table and link at once; a dangling key is foreign-key's
     rows = ev.sids(ev.rids(pl.concat(parts), pl.col("__tres"), "__key", "__trid")).join(alias_ids, on="__alias").with_row_index("__link")
+    rows = rows.collect(engine=ENGINE).lazy()  # read by every query below: computed once
     # the quotes of the alias's source that have the alias; then the record's own names in those
-    having = rows.select("__anid", "__sid").unique().join(source_quotes, on="__sid")
+    having = rows.select("__anid", "__sid").unique().join(source_quotes, on="__sid").collect(engine=ENGINE).lazy()
     having = having.join(ev.in_quotes(having.rename({"__anid": "__nid"})).rename({"__nid": "__anid"}), on=["__anid", "__q"], how="semi")
-    candidates = rows.select("__trid", "__anid", "__sid").unique().join(having, on=["__anid", "__sid"]).join(own, on="__trid")
+    candidates = rows.select("__trid", "__anid", "__sid").unique().join(having, on=["__anid", "__sid"]).join(own, on="__trid").collect(engine=ENGINE).lazy()
     present = ev.in_quotes(candidates.select(pl.col("__onid").alias("__nid"), "__q")).rename({"__nid": "__onid"})
     stated = candidates.join(present, on=["__onid", "__q"], how="semi").select("__trid", "__anid", "__sid").unique()
     failing = rows.join(stated, on=["__trid", "__anid", "__sid"], how="anti")
     explained = ev.in_text(failing.select("__link", "__trid", "__anid", "__clause").join(own, on="__trid"), "__clause", "__onid", "__anid")
-    by_place = failing.join(explained.select("__link").unique(), on="__link", how="anti").partition_by("__table", "__column", as_dict=True)
+    by_place = (failing.join(explained.select("__link").unique(), on="__link", how="anti").collect(engine=ENGINE)
+                .partition_by("__table", "__column", as_dict=True))
     found: list[Finding] = []
     for name, column, resource in order:
         if (bad := by_place.get((name, column))) is None:
@@ -364,7 +370,7 @@ def not_after_source(package: Package, frames: Frames, quotes: Quotes) -> list[F
             queries.append(rows.join(dates, on=key, how="inner").filter(value > reported)
                            .group_by("__row").agg(pl.col(column).first()).sort("__row").select("__row", column))
     found: list[Finding] = []
-    for (name, column), late in zip(checks, pl.collect_all(queries), strict=True):  # every table's check in one call
+    for (name, column), late in zip(checks, collect_all(queries), strict=True):  # every table's check in one call
         found += listed(name, "not-after-source", column, late, "{value!r} is after the date of a source that reports it as past")
     return found
 
@@ -395,7 +401,7 @@ def status_dated_by_source(package: Package, frames: Frames, quotes: Quotes) -> 
                                .then(pl.lit("is given, but no source stating the status is dated"))  # each under 80 characters: listed shortens
                                .otherwise(pl.concat_str([pl.lit("is after "), pl.col("published_date"), pl.lit(", the date of the newest source stating the status")]))))
     found: list[Finding] = []
-    for name, bad in zip(names, pl.collect_all(queries), strict=True):  # every table's check in one call
+    for name, bad in zip(names, collect_all(queries), strict=True):  # every table's check in one call
         found += listed(name, "status-dated-by-source", STATUS_AS_OF, bad, "status_as_of {value!r} {why}",
                         hint="status_as_of is the date of the source that states the status (the newest, if several do), never the day "
                              "a page was consulted; where no such source is dated, leave it empty and give bounds instead")

@@ -6,8 +6,11 @@ Pure functions and polars expressions, with no rule of their own; tests/unit/tes
 from __future__ import annotations
 
 import unicodedata
+from typing import TypeVar
 
 import polars as pl
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 TYPOGRAPHIC = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "}
 CARDINALS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -144,7 +147,7 @@ def first_sentence(text: str | None) -> str:
     return (text or "").split(". ")[0].rstrip(".") + "."
 
 
-def with_words(frame: pl.DataFrame, lowered: pl.Expr) -> pl.DataFrame:
+def with_words(frame: FrameT, lowered: pl.Expr) -> FrameT:
     """The frame with the columns value_in_words reads, for a lowercased text: its words, and the numbers and the dates
     written in them."""
     return frame.with_columns(words=as_words(lowered)).with_columns(numbers=numbers_of(pl.col("words")), dates=english_months(pl.col("words")))

@@ -18,6 +18,7 @@ import polars as pl
 
 from .boundary import PACKAGE, run_registered
 from .findings import Finding, listed
+from .lazy import collect_all
 from .model import Package
 from .registry import rule
 from .text import WELL_FORMED_DATE, explained, precision_prefix
@@ -197,7 +198,7 @@ def before_founding(package: Package, frames: Frames) -> list[Finding]:
     begun. Partial dates compare by their intervals: only a start that cannot be on or after the beginning is reported."""
     found: list[Finding] = []
     paths = [(begin, rows) for begin in BEGINNINGS if (rows := reached(package, frames, begin)) is not None]
-    earliest = pl.collect_all([rows.filter(wholly_after(pl.col("date"), pl.col("value")).fill_null(False)) for _, rows in paths])
+    earliest = collect_all([rows.filter(wholly_after(pl.col("date"), pl.col("value")).fill_null(False)) for _, rows in paths])
     for (begin, _), early in zip(paths, earliest, strict=True):  # every beginning's query in one call
         early = early.with_columns(pl.lit(begin.starts[0]).alias("__column"), pl.lit(begin.what).alias("what"))
         if begin.starts[1:] and early.height:  # name the column the start was read from

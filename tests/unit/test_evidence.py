@@ -28,7 +28,7 @@ def evidence(names: list[str], quotes: list[str]) -> Evidence:
 def test_a_name_is_in_a_quote_exactly_where_the_text_comparison_says(names, quotes):
     ev = evidence(names, quotes)
     pairs = ev.names.select("__nid").join(ev.words.select("__q"), how="cross")
-    got = set(ev.in_quotes(pairs).iter_rows())
+    got = set(ev.in_quotes(pairs).collect().iter_rows())
     expected = set(ev.names.select("__nid", "__name").join(ev.words, how="cross").with_columns(quote=pl.col("words"))
                    .filter(text_in_words(pl.col("__name"))).select("__nid", "__q").iter_rows())
     assert got == expected
@@ -37,10 +37,10 @@ def test_a_name_is_in_a_quote_exactly_where_the_text_comparison_says(names, quot
 def test_each_pair_is_searched_once_and_answered_the_same_again():
     ev = evidence(["Baikonur", "KazSat-3"], ["launched from Baikonur", "the KazSat 3 satellite"])
     first = pl.DataFrame({"__nid": [0, 1], "__q": [0, 0]}, schema={"__nid": ID, "__q": ID})
-    assert set(ev.in_quotes(first).iter_rows()) == {(0, 0)}
+    assert set(ev.in_quotes(first).collect().iter_rows()) == {(0, 0)}
     assert ev.tested.height == 2
     both = pl.DataFrame({"__nid": [0, 1, 1], "__q": [0, 0, 1]}, schema={"__nid": ID, "__q": ID})
-    assert set(ev.in_quotes(both).iter_rows()) == {(0, 0), (1, 1)}
+    assert set(ev.in_quotes(both).collect().iter_rows()) == {(0, 0), (1, 1)}
     assert ev.tested.height == 3  # only (1, 1) was new
 
 
@@ -48,7 +48,7 @@ def test_a_clause_names_a_record_only_by_whole_words():
     ev = evidence(["KazSat"], ["any quote"])
     rows = pl.DataFrame({"__row": [0, 1, 2], "__nid": [0, 0, 0], "__clause": ["as KazSat's operator says", "KazSatellite", ""]},
                         schema={"__row": pl.UInt32, "__nid": ID, "__clause": pl.String})
-    assert ev.in_text(rows, "__clause", "__nid").get_column("__row").to_list() == [0]
+    assert ev.in_text(rows, "__clause", "__nid").collect().get_column("__row").to_list() == [0]
 
 
 def test_every_citation_of_the_package_cites_a_numbered_record(fixture):
