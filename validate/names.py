@@ -8,11 +8,13 @@ provenance rules match them in quotes: case-insensitively, with white space and 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 import polars as pl
 
 from .boundary import PACKAGE, run_registered
 from .findings import Finding, listed
+from .lazy import collect_all
 from .model import COUNTRIES, Package
 from .quotes import clause_of, named_in
 from .registry import rule
@@ -26,18 +28,18 @@ def folded(expr: pl.Expr) -> pl.Expr:
     return fold_expr(expr.cast(pl.String)).str.to_lowercase()
 
 
-def alias_rows(package: Package, frames: Frames) -> dict[str, pl.DataFrame]:
-    """For each table of aliases (x-aliases): one row per alias row and the named table it points into, with __row, __table
-    (the named table), __key (the record), __alias, __low (folded), __source and __clause (the note's clauses for the
-    record's column)."""
-    out: dict[str, pl.DataFrame] = {}
+def alias_rows(package: Package, frames: Frames) -> dict[str, tuple[pl.LazyFrame, list[str]]]:
+    """For each table of aliases (x-aliases): a query of one row per alias row and the named table it points into, with
+    __row, __table (the named table), __key (the record), __alias, __low (folded), __source and __clause (the note's
+    clauses for the record's column); and those named tables that can be compared (in frames, with a one-column key)."""
+    out: dict[str, tuple[pl.LazyFrame, list[str]]] = {}
     for table in package.tables.values():
         if not table.aliases or table.name not in frames:
             continue
-        frame = frames[table.name].with_row_index("__row")
-        note = pl.col("note").cast(pl.String).fill_null("") if "note" in frame.columns else pl.lit("")
-        columns = [f.name for f in table.fields]
-        parts = []
+        frame = frames[table.name].lazy().with_row_index("__row")
+        columns = table.field_names
+        note = pl.col("note").cast(pl.String).fill_null("") if "note" in columns else pl.lit("")
+        parts, targets = [], set()
         for fk in table.foreign_keys:
             named = package.tables.get(fk.resource)
             if len(fk.fields) != 1 or named is None or not named.names or fk.fields[0] == table.aliases["source"]:
@@ -46,19 +48,28 @@ def alias_rows(package: Package, frames: Frames) -> dict[str, pl.DataFrame]:
                                       pl.col(table.aliases["alias"]).cast(pl.String).alias("__alias"),
                                       pl.col(table.aliases["source"]).cast(pl.String).alias("__source"),
                                       clause_of(note, fk.fields[0], columns).alias("__clause")))
+            if fk.resource in frames and len(named.primary_key) == 1:
+                targets.add(fk.resource)
         if parts:
             rows = pl.concat(parts).drop_nulls(["__key", "__alias"])
-            out[table.name] = rows.with_columns(__low=folded(pl.col("__alias")))
+            out[table.name] = rows.with_columns(__low=folded(pl.col("__alias"))), sorted(targets)
     return out
 
 
-def record_names(package: Package, frames: Frames, name: str) -> pl.DataFrame:
-    """(__key, __name, __low, __field) for every x-names value of every record of one table."""
+def record_names(package: Package, frames: Frames, name: str) -> pl.LazyFrame:
+    """(__key, __name, __low, __field), as a query, for every x-names value of every record of one table."""
     table = package.tables[name]
     pk = table.primary_key[0]
-    parts = [frames[name].select(pl.col(pk).cast(pl.String).alias("__key"), pl.col(n).cast(pl.String).alias("__name"), pl.lit(n).alias("__field"))
-             for n in table.names]
+    parts = [frames[name].lazy().select(pl.col(pk).cast(pl.String).alias("__key"), pl.col(n).cast(pl.String).alias("__name"),
+                                        pl.lit(n).alias("__field")) for n in table.names]
     return pl.concat(parts).drop_nulls().with_columns(__low=folded(pl.col("__name")))
+
+
+def each_alias_table(package: Package, frames: Frames, failing: Callable[[pl.LazyFrame, list[str]], pl.LazyFrame]) -> list[tuple[str, str, pl.DataFrame]]:
+    """(alias table, its alias column, the rows `failing` selects from its alias_rows): every table's query run at once."""
+    tables = alias_rows(package, frames)
+    results = collect_all([failing(rows, targets) for rows, targets in tables.values()])
+    return [(name, package.tables[name].aliases["alias"], bad) for name, bad in zip(tables, results, strict=True)]
 
 
 @rule("alias-ambiguous", "integrity")
@@ -66,14 +77,16 @@ def alias_ambiguous(package: Package, frames: Frames) -> list[Finding]:
     """One alias of one source names one record: no two rows of aliases give the same alias (compared case-insensitively,
     white space folded) from the same source for two records of one table. Such an alias would support a reference to
     either record in that source's quotes. The later row is reported, naming the earlier one's record."""
-    found: list[Finding] = []
-    for name, rows in alias_rows(package, frames).items():
-        column = package.tables[name].aliases["alias"]
+
+    def later(rows: pl.LazyFrame, targets: list[str]) -> pl.LazyFrame:
         group = ["__table", "__source", "__low"]
         first = rows.sort("__row").group_by(group, maintain_order=True).agg(pl.col("__key").first().alias("earlier"))
-        later = (rows.join(first, on=group).filter(pl.col("__key") != pl.col("earlier")).sort("__row")
-                 .select("__row", "__alias", "__key", "earlier", "__source"))
-        found += listed(name, "alias-ambiguous", column, later,
+        return (rows.join(first, on=group).filter(pl.col("__key") != pl.col("earlier")).sort("__row")
+                .select("__row", "__alias", "__key", "earlier", "__source"))
+
+    found: list[Finding] = []
+    for name, column, bad in each_alias_table(package, frames, later):
+        found += listed(name, "alias-ambiguous", column, bad,
                         "{value!r} names {__key!r} here and {earlier!r} in an earlier row, both from {__source!r}",
                         hint="an alias that names two records supports neither: keep it for the record the source means, or drop it")
     return found
@@ -85,21 +98,22 @@ def alias_is_a_name(package: Package, frames: Frames) -> list[Finding]:
     name), compared case-insensitively with white space folded: it would let a quote naming one record support a
     reference to the other. Unless the alias row's note explains it: a clause for the record's column (`country_id:
     ...`) that names both the alias and one of the record's own names says why this source means this record."""
-    found: list[Finding] = []
-    for name, rows in alias_rows(package, frames).items():
-        column = package.tables[name].aliases["alias"]
-        clashes = []
-        for target in rows.get_column("__table").unique().sort().to_list():
-            if target not in frames or len(package.tables[target].primary_key) != 1:
-                continue
+
+    def clashes(rows: pl.LazyFrame, targets: list[str]) -> pl.LazyFrame:
+        parts = []
+        for target in targets:
             own = record_names(package, frames, target)
             names = own.select(pl.col("__key").alias("other"), "__low", "__field")
             clash = rows.filter(pl.col("__table") == target).join(names, on="__low").filter(pl.col("__key") != pl.col("other"))
             clash = clash.join(named_in(clash.unique("__row"), "__clause", own.select("__key", "__name"), "__alias"), on="__row", how="anti")
-            clashes.append(clash.group_by("__row").agg(pl.col("__alias", "__key", "__table").first(), pl.col("other").sort().first(),
-                                                       pl.col("__field").sort().first()))
-        failing = pl.concat(clashes).sort("__row").select("__row", "__alias", "__key", "other", "__field", "__table") if clashes else pl.DataFrame()
-        found += listed(name, "alias-is-a-name", column, failing,
+            parts.append(clash.group_by("__row").agg(pl.col("__alias", "__key", "__table").first(), pl.col("other").sort().first(),
+                                                     pl.col("__field").sort().first()))
+        schema = {"__row": pl.UInt32, "__alias": pl.String, "__key": pl.String, "other": pl.String, "__field": pl.String, "__table": pl.String}
+        return pl.concat(parts).sort("__row").select(*schema) if parts else pl.LazyFrame(schema=schema)
+
+    found: list[Finding] = []
+    for name, column, bad in each_alias_table(package, frames, clashes):
+        found += listed(name, "alias-is-a-name", column, bad,
                         "{value!r}, an alias of {__key!r}, is the {__field} of {other!r} in {__table}",
                         hint="a name of one record is no alias of another: drop the alias, or correct the record it names")
     return found
@@ -111,23 +125,23 @@ def alias_case_variant(package: Package, frames: Frames) -> list[Finding]:
     differing only in case or white space, nor a case variant of another alias of the same record from the same source.
     Names and aliases are matched case-insensitively, so such a row adds nothing (docs/conventions.md, 'Aliases are
     source-scoped')."""
-    found: list[Finding] = []
-    for name, rows in alias_rows(package, frames).items():
-        column = package.tables[name].aliases["alias"]
+
+    def variants(rows: pl.LazyFrame, targets: list[str]) -> pl.LazyFrame:
         parts = []
-        for target in rows.get_column("__table").unique().sort().to_list():
-            if target not in frames or len(package.tables[target].primary_key) != 1:
-                continue
+        for target in targets:
             names = record_names(package, frames, target).select("__key", "__low", pl.col("__field").alias("what"), pl.col("__name").alias("same"))
             parts.append(rows.filter(pl.col("__table") == target).join(names, on=["__key", "__low"])
                          .select("__row", "__alias", pl.concat_str([pl.lit("its record's "), pl.col("what")]).alias("what"), "same"))
         first = rows.sort("__row").group_by(["__table", "__key", "__source", "__low"], maintain_order=True).agg(pl.col("__alias").first().alias("same"))
         parts.append(rows.join(first, on=["__table", "__key", "__source", "__low"]).filter(pl.col("__alias") != pl.col("same"))
                      .select("__row", "__alias", pl.lit("an earlier alias of its record from the same source").alias("what"), "same"))
-        failing = (pl.concat(parts).group_by("__row").agg(pl.all().first()).sort("__row")
-                   .with_columns(how=pl.when(pl.col("__alias") == pl.col("same")).then(pl.lit("is")).otherwise(pl.lit("is a case variant of")))
-                   .select("__row", "__alias", "how", "what", "same"))
-        found += listed(name, "alias-case-variant", column, failing, "{value!r} {how} {what} {same!r}: not another name",
+        return (pl.concat(parts).group_by("__row").agg(pl.all().first()).sort("__row")
+                .with_columns(how=pl.when(pl.col("__alias") == pl.col("same")).then(pl.lit("is")).otherwise(pl.lit("is a case variant of")))
+                .select("__row", "__alias", "how", "what", "same"))
+
+    found: list[Finding] = []
+    for name, column, bad in each_alias_table(package, frames, variants):
+        found += listed(name, "alias-case-variant", column, bad, "{value!r} {how} {what} {same!r}: not another name",
                         hint="names and aliases match quotes case-insensitively: drop the row")
     return found
 

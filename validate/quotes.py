@@ -106,9 +106,9 @@ def clause_of(note: pl.Expr, column: str, columns: list[str]) -> pl.Expr:
     return cut.str.split(CUT).list.eval(pl.element().filter(pl.element().str.starts_with(head))).list.eval(pl.element().str.slice(len(head))).list.join(" ")
 
 
-def named_in(rows: pl.DataFrame, text: str, names: pl.DataFrame, *also: str) -> pl.DataFrame:
-    """(__row) of the rows whose `text` column names their record (__key) by one of `names`, as whole words, and has
-    each column of `also` (such as the alias) as whole words too."""
+def named_in(rows: pl.LazyFrame, text: str, names: pl.LazyFrame, *also: str) -> pl.LazyFrame:
+    """(__row), as a query, of the rows whose `text` column names their record (__key) by one of `names`, as whole words,
+    and has each column of `also` (such as the alias) as whole words too."""
     said = rows.filter(pl.col(text).str.len_chars() > 0).select("__row", "__key", *also, words=phrase(pl.col(text)))
     hit = text_in_words(pl.col("__name"))
     for column in also:
