@@ -34,11 +34,11 @@ def claims_made(package: Package, frames: Frames, quotes: Quotes) -> pl.DataFram
     parts = []
     for table, cited_as in package.cited_tables().items():
         if table in frames:
-            parts.append(quotes.cites.filter(pl.col(cited_as).is_not_null() & pl.col(CLAIM_COLUMN).is_not_null())
+            parts.append(quotes.cites.lazy().filter(pl.col(cited_as).is_not_null() & pl.col(CLAIM_COLUMN).is_not_null())
                          .select("__row", pl.lit(table).alias("__table"), pl.col(cited_as).cast(pl.String).alias("__key"),
                                  pl.col(CLAIM_COLUMN).alias("__column"), pl.col(CLAIM_VALUE).alias("__v"), "__q"))
     schema = {"__row": pl.UInt32, "__table": pl.String, "__key": pl.String, "__column": pl.String, "__v": pl.String, "__q": pl.UInt32}
-    return pl.concat(parts).drop_nulls("__v") if parts else pl.DataFrame(schema=schema)
+    return pl.concat(parts).drop_nulls("__v").collect(engine=ENGINE) if parts else pl.DataFrame(schema=schema)
 
 
 def claimable(table: Table) -> dict[str, dict]:
@@ -93,13 +93,14 @@ def claim_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Fin
     claims = claims_of(package, frames, quotes)
     if claims.height == 0:
         return []
-    notes = frames[CITATIONS].with_row_index("__row").select("__row", pl.col("note").fill_null("") if "note" in frames[CITATIONS].columns
-                                                             else pl.lit("").alias("note"))
-    claims = claims.join(notes, on="__row").filter(~explained(pl.col("note"), CLAIM_VALUE))
+    notes = frames[CITATIONS].lazy().with_row_index("__row").select("__row", pl.col("note").fill_null("") if "note" in frames[CITATIONS].columns
+                                                                    else pl.lit("").alias("note"))
+    tables = claims.get_column("__table").unique().to_list()
+    claims = claims.lazy().join(notes, on="__row").filter(~explained(pl.col("note"), CLAIM_VALUE))
     ev = quotes.evidence
     named_tables = ev.named_tables()
     kinds, refs = [], []
-    for name in claims.get_column("__table").unique().to_list():
+    for name in tables:
         table = package.tables[name]
         fks = {fk.fields[0]: fk.resource for fk in table.foreign_keys if len(fk.fields) == 1 and fk.resource in named_tables}
         for f in table.fields:
@@ -107,19 +108,19 @@ def claim_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Fin
             kinds.append((name, f.name, kind))
             if f.name in fks:
                 refs.append((name, f.name, fks[f.name]))
-    kind = pl.DataFrame(kinds, schema={"__table": pl.String, "__column": pl.String, "__kind": pl.String}, orient="row")
-    claims = claims.join(kind, on=["__table", "__column"], how="left").join(quotes.distinct.select("__q", "words", "numbers", "dates"), on="__q")
+    kind = pl.LazyFrame(kinds, schema={"__table": pl.String, "__column": pl.String, "__kind": pl.String}, orient="row")
+    claims = claims.join(kind, on=["__table", "__column"], how="left").join(quotes.distinct.lazy().select("__q", "words", "numbers", "dates"), on="__q")
     direct = claims.filter(pl.col("__kind") != "ref")
-    failing = [direct.filter(~value_in_words(pl.col("__kind"), pl.col("__v")).fill_null(False)).select("__row", "__v")]
+    failing = [direct.filter(~value_in_words("__kind", "__v").fill_null(False)).select("__row", "__v")]
     if refs:
         # a reference is named in its quote by any name or alias of the record it refers to
-        resources = pl.DataFrame(refs, schema={"__table": pl.String, "__column": pl.String, "__res": pl.String}, orient="row")
+        resources = pl.LazyFrame(refs, schema={"__table": pl.String, "__column": pl.String, "__res": pl.String}, orient="row")
         by_ref = claims.filter(pl.col("__kind") == "ref").join(resources, on=["__table", "__column"]).select("__row", "__v", "__res", pl.col("__q").cast(ID))
         pairs = (ev.rids(by_ref, pl.col("__res"), "__v", "__trid").join(ev.named.lazy().select(pl.col("__rid").alias("__trid"), "__nid"), on="__trid")
                  .collect(engine=ENGINE).lazy())
-        named = pairs.join(ev.in_quotes(pairs), on=["__nid", "__q"], how="semi").select("__row").unique().collect(engine=ENGINE)
+        named = pairs.join(ev.in_quotes(pairs), on=["__nid", "__q"], how="semi").select("__row").unique()
         failing.append(by_ref.join(named, on="__row", how="anti").select("__row", "__v").unique())
-    bad = pl.concat(failing).sort("__row")
+    bad = pl.concat(failing).sort("__row").collect(engine=ENGINE)
     return listed(CITATIONS, "claim-in-quote", CLAIM_VALUE, bad,
                   "{value!r} is not in the citation's quote, and its note has no 'claim_value:' explanation")
 
@@ -220,20 +221,19 @@ def rejected_value_unnamed(package: Package, frames: Frames, quotes: Quotes) -> 
     if rows.height == 0:
         return []
     # a foreign key's clause names records, not IDs; a row with no clause, or whose value no citation claims, is preferred-value's
-    rejected = (rows.filter(~pl.col("__link") & (pl.col("__values").list.len() > 1) & pl.col("__explained")
+    rejected = (rows.lazy().filter(~pl.col("__link") & (pl.col("__values").list.len() > 1) & pl.col("__explained")
                             & pl.col("__values").list.contains(pl.col("__value")))
                 .explode("__values").rename({"__values": "__v"}).filter(pl.col("__v") != pl.col("__value")))
     value, other = precision_prefix(pl.col("__value"), pl.col("__v"))
     rejected = (rejected.filter((pl.col("__kind") != "date") | (value != other))  # the same date at another precision
                 .with_columns(pl.when(pl.col("__kind") == "number").then(pl.col(c).str.replace(r"\.0$", "")).otherwise(pl.col(c)).alias(c)
                               for c in ("__v", "__value")))  # a whole number read as a float (7.0) is written 7
-    if rejected.height == 0:
-        return []
     named = with_words(rejected.with_columns(__after=after_rejects(pl.col("__clause"))[1]), fold_expr(pl.col("__after"))).filter(
-        value_in_words(pl.col("__kind"), pl.col("__v")).fill_null(False))
+        value_in_words("__kind", "__v").fill_null(False))
     bad = (rejected.join(named.select("__table", "__column", "__row", "__v"), on=["__table", "__column", "__row", "__v"], how="anti")
            .group_by("__table", "__column", "__row", "__value", maintain_order=True).agg(pl.col("__v").sort().str.join(", ")))
-    return by_column("rejected-value-unnamed", bad.select("__table", "__column", "__row", pl.format("{} (not named: {})", "__value", "__v")),
+    bad = bad.select("__table", "__column", "__row", pl.format("{} (not named: {})", "__value", "__v")).collect(engine=ENGINE)
+    return by_column("rejected-value-unnamed", bad,
                      f"{{value}}: the note's '{{column}}:' clause does not name these claimed values after '{REJECTS}'",
                      hint=f"say in the '{{column}}:' clause which value is kept and why, and name each other value after '{REJECTS}'")
 
@@ -260,7 +260,7 @@ def value_the_note_rejects(package: Package, frames: Frames, quotes: Quotes | No
     rows = pl.concat(parts).filter(~pl.col("__link") & pl.col("__value").is_not_null()
                                    & pl.col("__clause").str.to_lowercase().str.contains(REJECTS, literal=True))
     before, after = after_rejects(pl.col("__clause"))
-    found_in = value_in_words(pl.col("__kind"), pl.col("__value")).fill_null(False)  # in the words of the part with_words read
+    found_in = value_in_words("__kind", "__value").fill_null(False)  # in the words of the part with_words read
     kept = with_words(rows.with_columns(__before=before, __after=after), fold_expr(pl.col("__before"))).with_columns(__kept=found_in)
     bad = with_words(kept.drop("words", "numbers", "dates"), fold_expr(pl.col("__after"))).filter(found_in & ~pl.col("__kept"))
     return by_column("value-the-note-rejects", bad.select("__table", "__column", "__row", "__value").collect(engine=ENGINE),

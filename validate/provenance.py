@@ -92,7 +92,7 @@ def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[
     pairs = long.select("__rid", "__column", "__v", "__kind").unique().join(ev.cites.lazy().select("__rid", "__q").unique(), on="__rid")
     values = (pairs.select("__column", "__v", "__kind", "__q").unique()
               .join(quotes.distinct.lazy().select(pl.col("__q").cast(ID), "words", "numbers", "dates"), on="__q"))
-    present = values.filter(value_in_words(pl.col("__kind"), pl.col("__v")).fill_null(False)).select("__column", "__v", "__q")
+    present = values.filter(value_in_words("__kind", "__v").fill_null(False)).select("__column", "__v", "__q")
     supported = pairs.join(present, on=["__column", "__v", "__q"], how="semi").select("__rid", "__column", "__v").unique()
     failing = long.join(supported, on=["__rid", "__column", "__v"], how="anti")
     if claimed:
