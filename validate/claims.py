@@ -260,9 +260,12 @@ def value_the_note_rejects(package: Package, frames: Frames, quotes: Quotes | No
     rows = pl.concat(parts).filter(~pl.col("__link") & pl.col("__value").is_not_null()
                                    & pl.col("__clause").str.to_lowercase().str.contains(REJECTS, literal=True))
     before, after = after_rejects(pl.col("__clause"))
-    found_in = value_in_words("__kind", "__value").fill_null(False)  # in the words of the part with_words read
-    kept = with_words(rows.with_columns(__before=before, __after=after), fold_expr(pl.col("__before"))).with_columns(__kept=found_in)
-    bad = with_words(kept.drop("words", "numbers", "dates"), fold_expr(pl.col("__after"))).filter(found_in & ~pl.col("__kept"))
+    # the value is looked for in both parts of the clause at once, a row for each part: one search, not two
+    keys = ["__table", "__column", "__row", "__value", "__kind"]
+    parts = pl.concat([rows.select(*keys, __part=before, __keeps=pl.lit(True)), rows.select(*keys, __part=after, __keeps=pl.lit(False))])
+    said = with_words(parts, fold_expr(pl.col("__part"))).with_columns(__found=value_in_words("__kind", "__value").fill_null(False))
+    bad = (said.group_by(keys).agg(kept=(pl.col("__found") & pl.col("__keeps")).any(), rejected=(pl.col("__found") & ~pl.col("__keeps")).any())
+           .filter(pl.col("rejected") & ~pl.col("kept")))
     return by_column("value-the-note-rejects", bad.select("__table", "__column", "__row", "__value").collect(engine=ENGINE),
                      f"{{value!r}} is the value the note's '{{column}}:' clause rejects (after '{REJECTS}')",
                      hint="hold the value the note keeps, or rewrite the clause for the value the row holds")
