@@ -17,6 +17,7 @@ import polars as pl
 
 from .boundary import PACKAGE, run_registered
 from .findings import Finding, listed
+from .lazy import ENGINE
 from .model import Package
 from .paths import read_regular
 from .registry import rule
@@ -188,9 +189,11 @@ def retired_id_map(package: Package, frames: dict[str, pl.DataFrame], log: Chang
                                  column=spec["old"], value=rid))
     if set(package.declared) - set(frames):
         return found  # a table that could not be read may hold the successors: its own findings say why
-    keys = {str(v) for name, f in frames.items() if name != table.name and len(package.tables[name].primary_key) == 1
-            for v in f.get_column(package.tables[name].primary_key[0]).drop_nulls().to_list()}
-    dangling = frame.filter(pl.col(spec["new"]).is_not_null() & ~pl.col(spec["new"]).is_in(list(keys))).select("__row", spec["new"])
+    keys = [f.lazy().select(pl.col(package.tables[name].primary_key[0]).cast(pl.String).alias("__key")) for name, f in frames.items()
+            if name != table.name and len(package.tables[name].primary_key) == 1]
+    every = pl.concat(keys).drop_nulls().unique() if keys else pl.LazyFrame(schema={"__key": pl.String})
+    dangling = (frame.lazy().filter(pl.col(spec["new"]).is_not_null()).join(every, left_on=pl.col(spec["new"]).cast(pl.String), right_on="__key", how="anti")
+                .select("__row", spec["new"]).sort("__row").collect(engine=ENGINE))
     found += listed(table.name, "retired-id-map", spec["new"], dangling, "{value!r}, named as a successor, is no ID of the package")
     return found
 

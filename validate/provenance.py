@@ -199,14 +199,13 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
     return found
 
 
-def record_evidence(package: Package, frames: Frames, ev: Evidence) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """What each directly cited record states, as quote-supports-row accepts it: (__rid, __nid) the names of the record
-    and of the records its foreign keys and its link rows' foreign keys refer to (an alias of any source: the rule asks
-    only that the quote names the row in some way; never a generic name alone), and (__rid, __v, __kind) the values of
-    its quoted fields and its link rows' names. A country named by many sources adds its distinct names once to each
-    record that refers to it, not once per alias row."""
+def record_evidence(package: Package, frames: Frames, ev: Evidence) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """What each directly cited record states, as quote-supports-row accepts it: (__rid, __nid) the names of every record
+    (an alias of any source: the rule asks only that the quote names the row in some way; never a generic name alone);
+    (__rid, __trid) the records each cited record's foreign keys and its link rows' foreign keys refer to, whose names
+    it states too; and (__rid, __v, __kind) the values of its quoted fields and its link rows' names."""
     named = ev.named.lazy().join(ev.names.lazy().filter("__meaningful").select("__nid"), on="__nid").select("__rid", "__nid").unique()
-    names, literals, refs = [named], [], []
+    literals, refs = [], []
     for name in package.cited_tables():
         if name not in frames:
             continue
@@ -222,15 +221,14 @@ def record_evidence(package: Package, frames: Frames, ev: Evidence) -> tuple[pl.
                                                         pl.lit(f.quoted.kind if f.quoted else "text").alias("__kind")))
             refs += [frame.lazy().select(*record, pl.col(fk.fields[0]).cast(pl.String).alias("__ref"), pl.lit(fk.resource).alias("__tres"))
                      for fk in tab.foreign_keys if len(fk.fields) == 1 and fk.fields[0] not in (via, tab.cited_via)]
-    # numbered at once: each record, and each record its rows refer to; names and values in one call
-    if refs:
-        pairs = ev.rids(ev.rids(pl.concat(refs).drop_nulls().unique(), pl.col("__cres"), "__key"), pl.col("__tres"), "__ref", "__trid")
-        names.append(pairs.select("__rid", "__trid").unique().join(named.rename({"__rid": "__trid"}), on="__trid").select("__rid", "__nid"))
+    # numbered at once: each record, and each record its rows refer to; the three in one call
+    refers = (ev.rids(ev.rids(pl.concat(refs).drop_nulls().unique(), pl.col("__cres"), "__key"), pl.col("__tres"), "__ref", "__trid")
+              .select("__rid", "__trid").unique() if refs else pl.LazyFrame(schema={"__rid": ID, "__trid": ID}))
     values = (ev.rids(pl.concat(literals).drop_nulls(), pl.col("__cres"), "__key").select("__rid", "__v", "__kind").unique() if literals
               else pl.LazyFrame(schema={"__rid": ID, "__v": pl.String, "__kind": pl.String}))
-    every_name, values = collect_all([pl.concat(names).unique(), values])
+    names, refers, values = collect_all([named, refers, values])
     generic = [v for v in values.filter(pl.col("__kind") == "text").get_column("__v").unique().to_list() if not meaningful(v)]
-    return every_name, values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in(generic)))
+    return names, refers, values.filter(~((pl.col("__kind") == "text") & pl.col("__v").is_in(generic)))
 
 
 @rule("quote-supports-row", "provenance")
@@ -241,7 +239,7 @@ def quote_supports_row(package: Package, frames: Frames, quotes: Quotes) -> list
     ev = quotes.evidence
     cites = ev.cites.lazy().filter(~pl.col("__claim")).select("__row", "__rid", "__q")
     pairs = cites.select("__rid", "__q").unique()
-    names, values = record_evidence(package, frames, ev)
+    names, refers, values = record_evidence(package, frames, ev)
     by_name = pairs.join(names.lazy(), on="__rid")
     by_value = pairs.join(values.lazy(), on="__rid")
     tests = by_value.select("__v", "__kind", "__q").unique().join(quotes.distinct.lazy().select(pl.col("__q").cast(ID), "words", "numbers"), on="__q")
@@ -250,7 +248,13 @@ def quote_supports_row(package: Package, frames: Frames, quotes: Quotes) -> list
            .otherwise(has_number(v)))
     present = tests.filter(hit.fill_null(False)).select("__v", "__kind", "__q")
     supported = pl.concat([by_name.join(ev.in_quotes(by_name), on=["__nid", "__q"], how="semi").select("__rid", "__q"),
-                           by_value.join(present, on=["__v", "__kind", "__q"], how="semi").select("__rid", "__q")])
+                           by_value.join(present, on=["__v", "__kind", "__q"], how="semi").select("__rid", "__q")]).collect(engine=ENGINE)
+    # the names of the records a record refers to, only for the quotes its own names and values leave unsupported: a
+    # country with dozens of names is searched for in those few quotes, not in every quote of every record naming it
+    rest = pairs.join(supported.lazy(), on=["__rid", "__q"], how="anti")
+    by_ref = (rest.join(refers.lazy(), on="__rid").join(names.lazy().rename({"__rid": "__trid"}), on="__trid")
+              .select("__rid", "__nid", "__q").unique().collect(engine=ENGINE).lazy())
+    supported = pl.concat([supported.lazy(), by_ref.join(ev.in_quotes(by_ref), on=["__nid", "__q"], how="semi").select("__rid", "__q")])
     failing = cites.join(supported, on=["__rid", "__q"], how="anti").select("__row").unique().sort("__row").collect(engine=ENGINE)
     if failing.height == 0:
         return []

@@ -28,3 +28,11 @@ def test_the_readme_summary_lists_only_what_is_missed():
     block = performance.speed_block(RECORD)
     assert "2 of 5 of issue 17's targets met" in block
     assert block.count("\n- ") == 3 and "real package" not in block
+
+
+def test_a_failed_growth_gate_is_shown_as_missed():
+    """bench/run.py records the gate's failures beside its passes: a failure is never left out of the table (as it was)."""
+    failed = "time grew 11.6x from 100,000 (distinct) to 1,000,000 (distinct) rows, more than 11.0x (linear growth)"
+    rows = performance.target_rows(RECORD | {"growth_missed": [failed]})
+    assert [(m, v) for t, m, v in rows if t.startswith("growth linear")] == [(RECORD["growth"][0], "met"), (failed, "**missed**")]
+    assert failed in performance.speed_block(RECORD | {"growth_missed": [failed]})
