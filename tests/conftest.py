@@ -26,7 +26,9 @@ def _one_core_and_one_polars_thread_per_worker() -> None:
     300 to 190 ms of CPU and the suite from 58 to 50 s on two cores. polars reads the variable when it is imported, so
     this runs before anything imports it (conftest is imported before the test modules, and imports the validator
     lazily), and before polars starts its pool (a thread takes the cores of the thread that starts it); the variable is
-    then unset, so that a child process (`python -m validate`, the memory test) has polars' defaults."""
+    then unset, so that a child process (`python -m validate`, the memory test) sizes polars' pool as polars does, to the
+    one core it inherits from its worker (the other core is the other worker's). Timings and peak memory measured in a
+    child are therefore those of a one-core machine; no test depends on them beyond a generous bound."""
     if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) < 2 or "POLARS_MAX_THREADS" in os.environ or "polars" in sys.modules:
         return
     if hasattr(os, "sched_setaffinity"):

@@ -262,8 +262,8 @@ def value_the_note_rejects(package: Package, frames: Frames, quotes: Quotes | No
     before, after = after_rejects(pl.col("__clause"))
     # the value is looked for in both parts of the clause at once, a row for each part: one search, not two
     keys = ["__table", "__column", "__row", "__value", "__kind"]
-    parts = pl.concat([rows.select(*keys, __part=before, __keeps=pl.lit(True)), rows.select(*keys, __part=after, __keeps=pl.lit(False))])
-    said = with_words(parts, fold_expr(pl.col("__part"))).with_columns(__found=value_in_words("__kind", "__value").fill_null(False))
+    halves = pl.concat([rows.select(*keys, __part=before, __keeps=pl.lit(True)), rows.select(*keys, __part=after, __keeps=pl.lit(False))])
+    said = with_words(halves, fold_expr(pl.col("__part"))).with_columns(__found=value_in_words("__kind", "__value").fill_null(False))
     bad = (said.group_by(keys).agg(kept=(pl.col("__found") & pl.col("__keeps")).any(), rejected=(pl.col("__found") & ~pl.col("__keeps")).any())
            .filter(pl.col("rejected") & ~pl.col("kept")))
     return by_column("value-the-note-rejects", bad.select("__table", "__column", "__row", "__value").collect(engine=ENGINE),

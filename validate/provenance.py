@@ -240,7 +240,7 @@ def quote_supports_row(package: Package, frames: Frames, quotes: Quotes) -> list
     cites = ev.cites.lazy().filter(~pl.col("__claim")).select("__row", "__rid", "__q")
     pairs = cites.select("__rid", "__q").unique()
     names, refers, values = record_evidence(package, frames, ev)
-    by_name = pairs.join(names.lazy(), on="__rid")
+    by_name = pairs.join(names.lazy(), on="__rid").collect(engine=ENGINE).lazy()  # in_quotes computes it too: once
     by_value = pairs.join(values.lazy(), on="__rid")
     tests = by_value.select("__v", "__kind", "__q").unique().join(quotes.distinct.lazy().select(pl.col("__q").cast(ID), "words", "numbers"), on="__q")
     v = pl.col("__v")
