@@ -48,7 +48,8 @@ def verdict(measured: float, target: float, larger_is_better: bool) -> str:
     """'met', or by what factor the measurement misses the target."""
     if (measured >= target) if larger_is_better else (measured < target):
         return "met"
-    return f"**missed** by a factor of {target / measured if larger_is_better else measured / target:.1f}"
+    factor = target / measured if larger_is_better else measured / target
+    return f"**missed** by a factor of {factor:.1f}" if factor >= 1.1 else f"**missed** by {100 * (factor - 1):.1f}%"  # "1.0" would hide it
 
 
 def target_rows(record: dict) -> list[tuple[str, str, str]]:

@@ -36,3 +36,10 @@ def test_a_failed_growth_gate_is_shown_as_missed():
     rows = performance.target_rows(RECORD | {"growth_missed": [failed]})
     assert [(m, v) for t, m, v in rows if t.startswith("growth linear")] == [(RECORD["growth"][0], "met"), (failed, "**missed**")]
     assert failed in performance.speed_block(RECORD | {"growth_missed": [failed]})
+
+
+def test_a_narrow_miss_says_by_how_much():
+    """A factor under 1.1 printed to one decimal reads "1.0": a narrow miss is given in per cent instead."""
+    assert performance.verdict(1.99, 2.0, True) == "**missed** by 0.5%"
+    assert performance.verdict(2.0, 2.0, True) == "met"
+    assert performance.verdict(3.6, 3.5, False) == "**missed** by 2.9%"
