@@ -17,7 +17,7 @@ from .lazy import ENGINE, collect_all
 from .model import CITATIONS, Field, Package, Table, is_date
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, typed_claim
 from .registry import rule
-from .text import explained, fold_expr, precision_prefix, value_in_words, with_words
+from .text import explained, fold_expr, note_text, precision_prefix, value_in_words, with_words
 from .types import parse
 
 UNCLAIMABLE = {"note"}  # a note explains a row; it is never a claimed value
@@ -93,8 +93,7 @@ def claim_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[Fin
     claims = claims_of(package, frames, quotes)
     if claims.height == 0:
         return []
-    notes = frames[CITATIONS].lazy().with_row_index("__row").select("__row", pl.col("note").fill_null("") if "note" in frames[CITATIONS].columns
-                                                                    else pl.lit("").alias("note"))
+    notes = frames[CITATIONS].lazy().with_row_index("__row").select("__row", note_text(frames[CITATIONS].columns).alias("note"))
     tables = claims.get_column("__table").unique().to_list()
     claims = claims.lazy().join(notes, on="__row").filter(~explained(pl.col("note"), CLAIM_VALUE))
     ev = quotes.evidence
@@ -143,7 +142,7 @@ def clauses(table: Table, frame: pl.DataFrame | pl.LazyFrame, columns: list[str]
     __value (as text), __clause (the note's clause for the column, empty where it has none), __explained (it has one),
     __kind (kind_of) and __link (the column is a foreign key)."""
     names = table.field_names
-    note = pl.col("note").cast(pl.String).fill_null("") if "note" in names else pl.lit("")
+    note = note_text(names)
     links = {fk.fields[0] for fk in table.foreign_keys if len(fk.fields) == 1}
     cells = [pl.struct(pl.col(c).cast(pl.String).alias("__value"), clause_of(note, c, names).alias("__clause"),
                        explained(note, c).alias("__explained")).alias(c) for c in columns]

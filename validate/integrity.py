@@ -18,7 +18,7 @@ from .lazy import collect_all
 from .model import CITATIONS, EVENTS, REQUIRED_RESOURCES, SOURCES, Package, Table
 from .quotes import names_of
 from .registry import rule
-from .text import closest, fold_expr
+from .text import closest, fold_expr, note_text
 from .types import typed_values
 
 Frames = dict[str, pl.DataFrame]
@@ -173,7 +173,7 @@ def distinct_records(package: Package, frames: Frames) -> list[Finding]:
     note of one of them names the other's ID to say why they differ (a true homonym)."""
     found: list[Finding] = []
     for table, frame, pk in keyed_tables(package, frames):
-        note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
+        note = note_text(frame.columns)
         for spec in table.rules_of("distinct-records"):
             fields = list(spec["fields"])
             same = [pl.col(f).cast(pl.String).alias(f"__{i}") for i, f in enumerate(fields)]
@@ -268,7 +268,7 @@ def duplicate_event(package: Package, frames: Frames) -> list[Finding]:
     city = fold_expr(pl.col("city").cast(pl.String)).str.to_lowercase()
     place = pl.when(pl.col("city").is_not_null()).then(pl.concat_str([pl.lit("city "), city])).otherwise(
         pl.concat_str([pl.lit("country "), pl.col("country_id").cast(pl.String)]))
-    note = pl.col("note").cast(pl.String).fill_null("") if "note" in frame.columns else pl.lit("")
+    note = note_text(frame.columns)
     events = (frame.with_row_index("__row").select("__row", pl.col(pk).cast(pl.String).alias("__key"), pl.col("start_date").cast(pl.String).alias("__date"),
                                                    place.alias("__place"), note.alias("__note"))
               .filter(pl.col("__date").is_not_null() & pl.col("__place").is_not_null())

@@ -18,7 +18,7 @@ from .lazy import collect_all
 from .model import COUNTRIES, Package
 from .quotes import clause_of, named_in
 from .registry import rule
-from .text import fold_expr
+from .text import fold_expr, note_text
 
 Frames = dict[str, pl.DataFrame]
 
@@ -38,7 +38,7 @@ def alias_rows(package: Package, frames: Frames) -> dict[str, tuple[pl.LazyFrame
             continue
         frame = frames[table.name].lazy().with_row_index("__row")
         columns = table.field_names
-        note = pl.col("note").cast(pl.String).fill_null("") if "note" in columns else pl.lit("")
+        note = note_text(columns)
         parts, targets = [], set()
         for fk in table.foreign_keys:
             named = package.tables.get(fk.resource)

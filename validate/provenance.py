@@ -19,7 +19,7 @@ from .lazy import ENGINE, collect_all
 from .model import CITATIONS, COUNTRIES, SOURCES, Field, Package, Table
 from .quotes import CLAIM_COLUMN, CLAIM_VALUE, Frames, Quotes, clause_of, prepare, typed_claim
 from .registry import registered, rule
-from .text import WELL_FORMED_DATE, as_words, explained, has_number, phrase, precision_prefix, text_in_words, value_in_words
+from .text import WELL_FORMED_DATE, as_words, explained, has_number, note_text, phrase, precision_prefix, text_in_words, value_in_words
 from .types import typed_values
 
 
@@ -110,7 +110,7 @@ def fact_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> list[
 def stated_facts(name: str, frame: pl.DataFrame, key: str, fields: list[Field]) -> pl.LazyFrame:
     """(__table, __row, __rec, __column, __v, __kind), as a query: each quoted value of the table as text, unless the note
     explains its column or the row is exempt (`unless`)."""
-    note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
+    note = note_text(frame.columns)
     checked = []
     for f in fields:
         skip = explained(note, f.name) | (pl.col(f.quoted.unless).fill_null(False) if f.quoted.unless else pl.lit(False))
@@ -159,7 +159,7 @@ def relation_not_in_quote(package: Package, frames: Frames, quotes: Quotes) -> l
         key = quoted[0]
         cited = table.name if table.name in direct else next(fk.resource for fk in table.foreign_keys if fk.fields == [table.cited_via])
         frame = frames[table.name]
-        note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
+        note = note_text(frame.columns)
         columns = [f.name for f in table.fields]
         for fk in table.foreign_keys:
             if len(fk.fields) != 1 or fk.resource not in named_tables or fk.fields[0] in (table.cited_via, key):
@@ -302,7 +302,7 @@ def alias_not_stated(package: Package, frames: Frames, quotes: Quotes) -> list[F
             continue
         frame = frames[table.name]
         alias, source = table.aliases["alias"], table.aliases["source"]
-        note = pl.col("note").fill_null("") if "note" in frame.columns else pl.lit("")
+        note = note_text(frame.columns)
         columns = [f.name for f in table.fields]
         for fk in table.foreign_keys:
             if len(fk.fields) != 1 or fk.resource not in named_tables or fk.fields[0] == source:

@@ -6,6 +6,7 @@ Pure functions and polars expressions, with no rule of their own; tests/unit/tes
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection
 from functools import cache
 from typing import TypeVar
 
@@ -177,6 +178,11 @@ def closest(value: str, candidates: list[str], limit: int = 1) -> list[str]:
     import difflib
 
     return difflib.get_close_matches(value, candidates, n=limit, cutoff=0.6)
+
+
+def note_text(columns: Collection[str]) -> pl.Expr:
+    """A row's note as text, empty where it has none or where the table (its `columns`) has no note column."""
+    return pl.col("note").cast(pl.String).fill_null("") if "note" in columns else pl.lit("")
 
 
 def explained(note: pl.Expr, column: str) -> pl.Expr:

@@ -21,7 +21,7 @@ from .findings import Finding, listed
 from .lazy import collect_all
 from .model import Package
 from .registry import rule
-from .text import WELL_FORMED_DATE, explained, precision_prefix
+from .text import WELL_FORMED_DATE, explained, note_text, precision_prefix
 
 Frames = dict[str, pl.DataFrame]
 
@@ -293,7 +293,7 @@ def published_date(package: Package, frames: Frames) -> list[Finding]:
     for name, frame in frames.items():
         if not {"url", PUBLISHED} <= set(frame.columns):
             continue
-        note = pl.col("note").cast(pl.String).fill_null("") if "note" in frame.columns else pl.lit("")
+        note = note_text(frame.columns)
         printed = pl.col("url").cast(pl.String).str.extract_groups(ADDRESS_DATE)
         address = pl.concat_str([printed.struct.field("1"), printed.struct.field("2"), printed.struct.field("3")], separator="-")
         value = date_of(PUBLISHED)

@@ -7,7 +7,19 @@ import unicodedata
 import polars as pl
 import pytest
 
-from validate.text import date_in_words, english_months, explained, fold_text, fold_texts, number_in_words, numbers_of, precision_prefix, text_in_words, words_of
+from validate.text import (
+    date_in_words,
+    english_months,
+    explained,
+    fold_text,
+    fold_texts,
+    note_text,
+    number_in_words,
+    numbers_of,
+    precision_prefix,
+    text_in_words,
+    words_of,
+)
 
 
 def test_fold_turns_typographic_quotes_and_runs_of_white_space_into_plain_ones():
@@ -116,3 +128,9 @@ def test_many_texts_are_folded_in_one_pass_each_to_its_own_key():
 ])
 def test_dates_written_with_english_month_abbreviations_as_catalogues_write_them(value, quote, expected):
     assert frame(value, quote).select(date_in_words(pl.col("v"))).item() is expected
+
+
+def test_a_note_is_its_text_and_a_missing_note_is_empty():
+    frame = pl.DataFrame({"note": ["why", None]})
+    assert frame.select(note_text(frame.columns)).to_series().to_list() == ["why", ""]
+    assert frame.select(note_text(["other"])).to_series().to_list() == [""]
